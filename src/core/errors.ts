@@ -1,0 +1,36 @@
+/**
+ * Errors that are the user's to fix (bad path, bad query, corrupt archive). The CLI prints
+ * `message` on one line, without a stack trace, and exits with `exitCode`.
+ */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** Exit codes of the CLI. */
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+/** A failure of one input: missing, unreadable, corrupt or truncated. Other inputs go on. */
+export class InputError extends UserError {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+    /** Byte offset (in the decompressed or raw stream, as stated in reason) where known. */
+    readonly offset?: number,
+  ) {
+    super(`${source}: ${reason}${offset === undefined ? '' : ` (at byte ${offset})`}`, EXIT_INPUT);
+    this.name = 'InputError';
+  }
+}
+
+/** A query or option the user wrote wrongly. */
+export class UsageError extends UserError {
+  constructor(message: string) {
+    super(message, EXIT_USAGE);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,54 @@
+import type { LineBatch } from '../core/batch.js';
+import type { Value } from '../core/value.js';
+
+/** Static type of a field. `time` values are Instants; `any` is decided per value (JSON, logfmt). */
+export type FieldType = 'string' | 'number' | 'time' | 'any';
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly type: FieldType;
+}
+
+/**
+ * Reads one field of a parsed row. Readers are compiled once per (format, field) and called per
+ * row inside the hot loop, so they must not allocate unless asked for a string or Value.
+ */
+export interface FieldReader {
+  readonly name: string;
+  readonly type: FieldType;
+  /** Decoded text of the field; undefined when the row lacks it. */
+  str(b: LineBatch, row: number): string | undefined;
+  /** Numeric value: numbers as is, times as epoch ms, numeric strings parsed; NaN when absent or not numeric. */
+  num(b: LineBatch, row: number): number;
+  /** Typed value for output and grouping (Instant for times, number for numbers, string...); null when absent. */
+  value(b: LineBatch, row: number): Value;
+  /**
+   * Optional zero-copy access: writes the field's byte range in `b.buf` into out[0], out[1] and
+   * returns true; false when the row lacks the field. Only offered when the field's text is exactly
+   * those bytes (no unescaping), so byte comparisons equal string comparisons.
+   */
+  span?(b: LineBatch, row: number, out: Int32Array): boolean;
+}
+
+/** A parser compiled for one format and one set of needed fields. Holds reusable scratch state. */
+export interface RowParser {
+  readonly format: LogFormat;
+  /**
+   * Parses the rows `b.sel[0..b.selCount)`, storing what readers need in `b.parsed`. Rows that do
+   * not match the format are removed from the selection (keeping order) and passed to onMalformed.
+   */
+  parse(b: LineBatch, onMalformed: (row: number) => void): void;
+  /** A reader for the field, or undefined when this format can never have it. */
+  reader(field: string): FieldReader | undefined;
+  /** All fields of the row as values, for --json / --ndjson output. */
+  record(b: LineBatch, row: number): Record<string, Value>;
+}
+
+export interface LogFormat {
+  /** Registry name ("combined", "json", ...) or the format string it was compiled from. */
+  readonly name: string;
+  /** Fields every record has; null when fields come from each line (JSON, logfmt). */
+  readonly fields: readonly FieldSpec[] | null;
+  /** Builds a parser that decodes at least `needed` (null = every field). */
+  parser(needed: ReadonlySet<string> | null): RowParser;
+}
