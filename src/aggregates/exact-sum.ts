@@ -1,0 +1,89 @@
+/**
+ * A sum that stays exact for integers of any size and accurate for floats, without allocating
+ * per added number:
+ * - integers accumulate in `small`, a JS number, while the running total is a safe integer;
+ *   when the next addition would leave the safe range, `small` is flushed into the bigint
+ *   `big` (one BigInt allocation per overflow, i.e. rarely);
+ * - integers that are themselves beyond 2^53 go straight into `big` (every such double is an
+ *   exact integer, so nothing is lost);
+ * - non-integers accumulate separately in `float` with Neumaier compensation, so float totals
+ *   barely depend on the order of additions (and so on how the input was split and merged).
+ */
+export interface SumAccumulator {
+  small: number;
+  big: bigint;
+  float: number;
+  /** Neumaier compensation term of `float`. */
+  floatComp: number;
+  /** True once a non-integer was added: the total is then a float. */
+  sawFloat: boolean;
+  /** How many numbers were added. */
+  n: number;
+}
+
+export function newSum(): SumAccumulator {
+  return { small: 0, big: 0n, float: 0, floatComp: 0, sawFloat: false, n: 0 };
+}
+
+/** Adds x; NaN (absent) is ignored. */
+export function sumNumber(acc: SumAccumulator, x: number): void {
+  if (x !== x) return;
+  acc.n++;
+  if (Number.isSafeInteger(x)) {
+    const s = acc.small + x;
+    // Both operands are safe integers, so a safe result is exact; an unsafe one means overflow.
+    if (Number.isSafeInteger(s)) {
+      acc.small = s;
+    } else {
+      acc.big += BigInt(acc.small);
+      acc.small = x;
+    }
+  } else if (Number.isInteger(x)) {
+    acc.big += BigInt(x);
+  } else {
+    addFloat(acc, x);
+  }
+}
+
+export function sumBigInt(acc: SumAccumulator, x: bigint): void {
+  acc.n++;
+  acc.big += x;
+}
+
+function addFloat(acc: SumAccumulator, x: number): void {
+  acc.sawFloat = true;
+  if (!Number.isFinite(x)) {
+    // Infinities poison the compensation term; keep them in the plain sum.
+    acc.float += x;
+    return;
+  }
+  const t = acc.float + x;
+  if (Math.abs(acc.float) >= Math.abs(x)) acc.floatComp += acc.float - t + x;
+  else acc.floatComp += x - t + acc.float;
+  acc.float = t;
+}
+
+/** Adds b into a (b is left unchanged). */
+export function mergeSum(a: SumAccumulator, b: SumAccumulator): void {
+  a.n += b.n;
+  a.big += b.big;
+  const n = a.n;
+  sumNumber(a, b.small); // may count one extra addition; restored below
+  a.n = n;
+  if (b.sawFloat) {
+    addFloat(a, b.float);
+    a.floatComp += b.floatComp;
+  }
+}
+
+/**
+ * The total: a number while it is a safe integer, a bigint past 2^53, and a float when any
+ * non-integer was added (floats sum as floats).
+ */
+export function sumTotal(acc: SumAccumulator): number | bigint {
+  if (acc.sawFloat) return Number(acc.big) + acc.small + (acc.float + acc.floatComp);
+  if (acc.big === 0n) return acc.small;
+  const total = acc.big + BigInt(acc.small);
+  const asNumber = Number(total);
+  return Number.isSafeInteger(asNumber) ? asNumber : total;
+}

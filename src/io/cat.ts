@@ -1,0 +1,66 @@
+import { InputError } from '../core/errors.js';
+import type { Source } from '../core/source.js';
+import type { RunContext } from '../stages/context.js';
+import { openSource } from './open.js';
+
+/** A source whose bytes can be read (lazily: nothing is opened until iterated). */
+export interface OpenedSource {
+  readonly source: Source;
+  readonly chunks: AsyncIterable<Buffer>;
+}
+
+/** A piece of one source's decompressed bytes; `final` marks the end of that source. */
+export interface Chunk {
+  readonly source: Source;
+  readonly data: Buffer;
+  readonly final: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** find -> open: pairs each source with its (lazily opened, decompressed-by-content) bytes. */
+export function open(ctx: RunContext) {
+  return async function* openStage(sources: AsyncIterable<Source>): AsyncGenerator<OpenedSource> {
+    for await (const source of sources) {
+      yield { source, chunks: openSource(source, { chunkSize: ctx.chunkSize }) };
+    }
+  };
+}
+
+/**
+ * open -> cat: the sources' bytes one after the other, each closed by a `final` chunk so the line
+ * splitter never glues the last line of one file to the first of the next. A failing input is
+ * reported to the context and skipped; what it yielded before failing has already flowed on.
+ */
+export function cat(ctx: RunContext) {
+  return async function* catStage(opened: AsyncIterable<OpenedSource>): AsyncGenerator<Chunk> {
+    const stats = ctx.profile.stage('read');
+    for await (const { source, chunks } of opened) {
+      let consumed = 0;
+      try {
+        let t0 = performance.now();
+        for await (const data of chunks) {
+          stats.ms += performance.now() - t0;
+          stats.bytes += data.length;
+          consumed += data.length;
+          ctx.options.onBytesRead?.(data.length);
+          yield { source, data, final: false };
+          t0 = performance.now();
+        }
+      } catch (error) {
+        ctx.inputFailed(
+          error instanceof InputError ? error : new InputError(source.name, describe(error), consumed),
+        );
+      }
+      yield { source, data: EMPTY, final: true };
+    }
+  };
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}

@@ -1,0 +1,36 @@
+import type { Profile } from './stage-stats.js';
+
+const MiB = 1024 * 1024;
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * The --profile table: one row per stage (records in, out, time, share of wall time), then peak
+ * heap and peak RSS. Peak RSS is the operating system's high-water mark for the whole process.
+ */
+export function formatProfile(profile: Profile): string {
+  profile.sampleMemory();
+  const wall = profile.elapsedMs();
+  const header = ['stage', 'in', 'out', 'ms', '% wall', 'MB/s'];
+  const rows = profile.stages.map((s) => [
+    s.name,
+    formatCount(s.recordsIn),
+    formatCount(s.recordsOut),
+    s.ms.toFixed(1),
+    wall > 0 ? ((100 * s.ms) / wall).toFixed(1) : '0.0',
+    s.bytes > 0 && s.ms > 0 ? (s.bytes / MiB / (s.ms / 1000)).toFixed(0) : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  return [
+    line(header),
+    ...rows.map(line),
+    `wall ${wall.toFixed(1)} ms`,
+    `peak heap ${(profile.peakHeapBytes / MiB).toFixed(1)} MB`,
+    `peak RSS ${(peakRssBytes / MiB).toFixed(1)} MB`,
+  ].join('\n');
+}

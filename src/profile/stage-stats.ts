@@ -1,0 +1,39 @@
+/**
+ * Per-stage counters for --profile: records in and out and the time spent inside the stage's own
+ * synchronous work (upstream time is not included because it is measured around the body only).
+ */
+export class StageStats {
+  recordsIn = 0;
+  recordsOut = 0;
+  /** Milliseconds spent in this stage's own work. */
+  ms = 0;
+  /** Bytes handled, for stages where bytes mean something (reading). */
+  bytes = 0;
+
+  constructor(readonly name: string) {}
+}
+
+/** Samples memory cheaply (once per batch) and keeps the peaks. */
+export class Profile {
+  readonly stages: StageStats[] = [];
+  peakHeapBytes = 0;
+  private readonly startedAt = performance.now();
+
+  stage(name: string): StageStats {
+    const existing = this.stages.find((s) => s.name === name);
+    if (existing) return existing;
+    const stats = new StageStats(name);
+    this.stages.push(stats);
+    return stats;
+  }
+
+  /** Called once per batch: heapUsed is cheap to read, unlike a full memoryUsage(). */
+  sampleMemory(): void {
+    const heap = process.memoryUsage().heapUsed;
+    if (heap > this.peakHeapBytes) this.peakHeapBytes = heap;
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+}

@@ -1,0 +1,42 @@
+import { Diagnostics } from '../core/diagnostics.js';
+import type { InputError } from '../core/errors.js';
+import { Profile } from '../profile/stage-stats.js';
+
+export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+export interface RunOptions {
+  /** Lines longer than this many bytes are cut to it, counted and reported. */
+  maxLineLength?: number;
+  /** Bytes per read for plain files. */
+  chunkSize?: number;
+  /** Stop at the first malformed line instead of counting it. */
+  strict?: boolean;
+  /** Told at once when an input fails (the CLI prints it); the run goes on with the next input. */
+  onInputError?: (error: InputError) => void;
+  /** Told after each chunk is read: bytes of the source consumed so far (for progress bars). */
+  onBytesRead?: (bytes: number) => void;
+}
+
+/**
+ * State shared by the stages of one run: what went wrong with the data, the profile counters and
+ * the options. Stages take it explicitly so that two runs in one process never share counters.
+ */
+export class RunContext {
+  readonly diagnostics = new Diagnostics();
+  readonly profile = new Profile();
+  readonly maxLineLength: number;
+  readonly chunkSize: number;
+  readonly strict: boolean;
+
+  constructor(readonly options: RunOptions = {}) {
+    this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.strict = options.strict ?? false;
+  }
+
+  inputFailed(error: InputError): void {
+    this.diagnostics.inputFailed(error);
+    this.options.onInputError?.(error);
+  }
+}

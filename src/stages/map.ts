@@ -1,0 +1,55 @@
+import type { LineBatch } from '../core/batch.js';
+import type { Value } from '../core/value.js';
+import type { RunContext } from './context.js';
+
+export type RecordObject = Record<string, Value>;
+
+/** One record as a plain object, with where it came from. Allocates: for user code, not the CLI's hot path. */
+export function recordOf(b: LineBatch, row: number): RecordObject {
+  const fields = b.parser ? b.parser.record(b, row) : {};
+  return fields;
+}
+
+/**
+ * Leaves the batch world: calls `fn` for each selected record (parsed when a parser ran, else the
+ * line's text under `line`) and yields the results one array per batch. One await per batch.
+ */
+export function map<T>(ctx: RunContext, fn: (record: RecordObject, b: LineBatch, row: number) => T) {
+  return async function* mapStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<T[]> {
+    const stats = ctx.profile.stage('map');
+    for await (const b of batches) {
+      const t0 = performance.now();
+      const out = new Array<T>(b.selCount);
+      for (let i = 0; i < b.selCount; i++) {
+        const row = b.sel[i]!;
+        const record = b.parser ? b.parser.record(b, row) : { line: b.text(row) };
+        out[i] = fn(record, b, row);
+      }
+      stats.recordsIn += b.selCount;
+      stats.recordsOut += out.length;
+      stats.ms += performance.now() - t0;
+      yield out;
+    }
+  };
+}
+
+/** Formats each selected line: `line` gives the original text, `ndjson` the parsed record as JSON. */
+export function format(ctx: RunContext, how: 'line' | 'ndjson' | ((record: RecordObject) => string)) {
+  return async function* formatStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<string[]> {
+    const stats = ctx.profile.stage('format');
+    for await (const b of batches) {
+      const t0 = performance.now();
+      const out = new Array<string>(b.selCount);
+      for (let i = 0; i < b.selCount; i++) {
+        const row = b.sel[i]!;
+        if (how === 'line') out[i] = b.text(row);
+        else if (how === 'ndjson') out[i] = JSON.stringify(recordOf(b, row));
+        else out[i] = how(recordOf(b, row));
+      }
+      stats.recordsIn += b.selCount;
+      stats.recordsOut += out.length;
+      stats.ms += performance.now() - t0;
+      yield out;
+    }
+  };
+}
