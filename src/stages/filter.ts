@@ -2,6 +2,11 @@ import type { RowParser } from '../formats/format.js';
 import type { RunContext } from './context.js';
 import { selectRows, type RowPredicate } from './select.js';
 import type { LineBatch } from '../core/batch.js';
+import type { Value } from '../core/value.js';
+import { compilePredicate } from '../query/compile.js';
+import { QueryError } from '../query/errors.js';
+import { parseQuery } from '../query/parser.js';
+import { typecheck } from '../query/typecheck.js';
 
 /** Builds a row predicate for one parser (a format); called once per format, not per row. */
 export type PredicateFactory = (parser: RowParser) => RowPredicate;
@@ -30,4 +35,29 @@ export function filterBatches(ctx: RunContext, makePredicate: PredicateFactory, 
       if (b.selCount > 0) yield b;
     }
   };
+}
+
+/**
+ * The library's filter: a query expression (`'level == "ERROR"'`, compiled to byte-level
+ * predicates per format) or a function of the parsed record (convenient, but it builds an object
+ * per record).
+ */
+export function filter(ctx: RunContext, condition: string | ((record: Record<string, Value>) => boolean)) {
+  if (typeof condition === 'function') {
+    return filterBatches(ctx, (parser) => (b, row) => condition(parser.record(b, row)));
+  }
+  const query = parseQuery(condition);
+  const exprs = query.stages.map((stage) => {
+    if (stage.kind !== 'where') throw new QueryError('filter() takes a boolean expression, not a pipeline', stage.start);
+    return stage;
+  });
+  return filterBatches(ctx, (parser) => {
+    const typed = typecheck(query, parser.format.fields).stages.map((s) => s.stage);
+    const predicates = typed.map((stage, i) => {
+      if (stage.kind !== 'where') throw new QueryError('filter() takes a boolean expression', exprs[i]!.start);
+      return compilePredicate(stage.expr, parser);
+    });
+    if (predicates.length === 1) return predicates[0]!;
+    return (b, row) => predicates.every((p) => p(b, row));
+  });
 }

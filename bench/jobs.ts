@@ -1,0 +1,123 @@
+/**
+ * The benchmark's jobs: each is one logsift query and the mawk program (or pipeline) that answers
+ * the same question on a combined log split by whitespace ($1 host, $7 url, $9 status, $10 bytes),
+ * plus how to read each tool's answer so the runner can check they agree.
+ */
+import type { Command } from './measure.js';
+
+export type JobId = 'filter' | 'sum' | 'count-by-status' | 'count-distinct' | 'p99';
+
+/** How a job's answer is shaped: matching lines (counted), one number, or counts per group. */
+export type AnswerKind = 'lines' | 'number' | 'groups';
+
+export interface Job {
+  id: JobId;
+  /** The logsift query. */
+  query: string;
+  /** The mawk equivalent, as shown in the report. */
+  mawkText: string;
+  mawk(file: string): Command;
+  /** Target for logsift median time / mawk median time. */
+  targetRatio: number;
+  answer: AnswerKind;
+  /** Whether logsift must equal mawk exactly (false: a sketch may answer within its error). */
+  exact: boolean;
+  /** Whether logsift's peak RSS must stay flat (and under the cap) from 1M to 10M lines. */
+  flatRss: boolean;
+}
+
+function mawk(program: string): (file: string) => Command {
+  return (file) => ({ cmd: 'mawk', args: [program, file] });
+}
+
+function shell(script: string): (file: string) => Command {
+  // The file is passed as $1, never spliced into the script, so any path is safe.
+  return (file) => ({ cmd: 'sh', args: ['-c', script, 'sh', file] });
+}
+
+// printf "%.0f", not "%d": mawk 1.3.4's %d clamps to 2^31-1, and the sum of sizes passes that.
+const SUM = '{s += $10} END {printf "%.0f\\n", s}';
+
+// p99 for mawk, which has no sort of its own: print every size ("-" as 0, printed as the original
+// digits so large values are not rounded by OFMT), sort numerically with GNU sort, and take the
+// nearest rank ceil(0.99 n) in a second mawk that keeps the sorted values. Exact, O(n) memory.
+const P99 =
+  `mawk '{ if ($10 == "-") print 0; else print $10 }' "$1" | LC_ALL=C sort -n | ` +
+  `mawk '{ v[NR] = $1 } END { r = int((99 * NR + 99) / 100); if (r < 1) r = 1; print v[r] }'`;
+
+export const JOBS: readonly Job[] = [
+  {
+    id: 'filter',
+    query: 'status >= 400 and path startswith "/api"',
+    mawkText: `mawk '$9 >= 400 && index($7, "/api") == 1'`,
+    mawk: mawk('$9 >= 400 && index($7, "/api") == 1'),
+    targetRatio: 1.0,
+    answer: 'lines',
+    exact: true,
+    flatRss: true,
+  },
+  {
+    id: 'sum',
+    query: 'sum(bytes)',
+    mawkText: `mawk '${SUM}'`,
+    mawk: mawk(SUM),
+    targetRatio: 1.0,
+    answer: 'number',
+    exact: true,
+    flatRss: true,
+  },
+  {
+    id: 'count-by-status',
+    query: 'count by status',
+    mawkText: `mawk '{c[$9]++} END {for (k in c) print k, c[k]}'`,
+    mawk: mawk('{c[$9]++} END {for (k in c) print k, c[k]}'),
+    targetRatio: 1.0,
+    answer: 'groups',
+    exact: true,
+    flatRss: true,
+  },
+  {
+    id: 'count-distinct',
+    query: 'count_distinct(host)',
+    mawkText: `mawk '!s[$1]++ {n++} END {print n}'`,
+    mawk: mawk('!s[$1]++ {n++} END {print n}'),
+    targetRatio: 2.0,
+    answer: 'number',
+    exact: true,
+    flatRss: false,
+  },
+  {
+    id: 'p99',
+    query: 'p99(bytes)',
+    mawkText: P99,
+    mawk: shell(P99),
+    targetRatio: 2.0,
+    answer: 'number',
+    exact: false,
+    flatRss: false,
+  },
+];
+
+const ALIASES: Record<string, JobId> = {
+  filter: 'filter',
+  sum: 'sum',
+  'count-by-status': 'count-by-status',
+  count_by_status: 'count-by-status',
+  status: 'count-by-status',
+  'count-distinct': 'count-distinct',
+  count_distinct: 'count-distinct',
+  distinct: 'count-distinct',
+  p99: 'p99',
+};
+
+/** "filter,sum" -> those jobs, in the table's order; throws on an unknown name. */
+export function selectJobs(list: string | undefined): Job[] {
+  if (list === undefined) return [...JOBS];
+  const wanted = new Set<JobId>();
+  for (const name of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const id = ALIASES[name];
+    if (!id) throw new Error(`unknown job "${name}" (jobs: ${JOBS.map((j) => j.id).join(', ')})`);
+    wanted.add(id);
+  }
+  return JOBS.filter((j) => wanted.has(j.id));
+}

@@ -1,0 +1,76 @@
+import { Instant, type Value } from '../core/value.js';
+import { DEFAULT_EXACT_LIMIT, type Aggregate } from './aggregate.js';
+import { HyperLogLog, type DistinctKey } from './hyperloglog.js';
+
+const PRECISION = 14;
+
+/**
+ * Exact (a Set of the values) until more than `limit` distinct values were seen, then a
+ * HyperLogLog. Exactly one of `set` and `hll` is non-null.
+ */
+export interface DistinctState {
+  set: Set<DistinctKey> | null;
+  hll: HyperLogLog | null;
+}
+
+/**
+ * What count_distinct counts: strings, numbers, bigints and booleans as they are (Set semantics:
+ * 0 and -0 are one value); Instants by their instant (ms), so the same moment
+ * written with two offsets is one value. Null and NaN (absent) are not counted.
+ */
+function distinctKey(value: Value): DistinctKey | null {
+  if (value instanceof Instant) return value.ms;
+  return value;
+}
+
+/**
+ * count_distinct: exact up to `limit` distinct values per state (default 100,000), then a
+ * HyperLogLog of precision 14 (16 KiB, 0.81% standard error). Memory per state is bounded by
+ * the larger of the two; the exact set is the one to watch when grouping by a key with many
+ * values, since each group holds its own.
+ */
+export function countDistinctAggregate(name: string, limit = DEFAULT_EXACT_LIMIT): Aggregate<DistinctState> {
+  if (!(limit >= 0)) throw new RangeError(`count_distinct exact limit must be >= 0, got ${limit}`);
+
+  const toSketch = (state: DistinctState, base: HyperLogLog): DistinctState => {
+    for (const key of state.set!) base.add(key);
+    state.set = null;
+    state.hll = base;
+    return state;
+  };
+
+  const addKey = (state: DistinctState, key: DistinctKey): DistinctState => {
+    const set = state.set;
+    if (set === null) {
+      state.hll!.add(key);
+      return state;
+    }
+    set.add(key);
+    return set.size > limit ? toSketch(state, new HyperLogLog(PRECISION)) : state;
+  };
+
+  return {
+    name,
+    relativeError: HyperLogLog.standardError(PRECISION),
+    init: () => ({ set: new Set(), hll: null }),
+    add(state, value) {
+      const key = distinctKey(value);
+      // NaN is how the engine says "absent" for numbers.
+      return key === null || key !== key ? state : addKey(state, key);
+    },
+    addNumber(state, x) {
+      return x !== x ? state : addKey(state, x);
+    },
+    merge(a, b) {
+      if (b.set !== null) {
+        for (const key of b.set) a = addKey(a, key);
+        return a;
+      }
+      if (a.set !== null) return toSketch(a, b.hll!.clone());
+      a.hll!.merge(b.hll!);
+      return a;
+    },
+    result: (state) => (state.set !== null ? state.set.size : Math.round(state.hll!.estimate())),
+    isEstimate: (state) => state.hll !== null,
+  };
+}

@@ -1,0 +1,13 @@
+export type { Aggregate, AggregateFunction, AggregateOptions } from './aggregate.js';
+export { DEFAULT_EXACT_LIMIT } from './aggregate.js';
+export { createAggregate } from './create.js';
+export { countAggregate } from './count.js';
+export { sumAggregate } from './sum.js';
+export { avgAggregate } from './avg.js';
+export { minAggregate } from './min.js';
+export { maxAggregate } from './max.js';
+export { countDistinctAggregate } from './count-distinct.js';
+export { percentileAggregate } from './percentile.js';
+export { HyperLogLog } from './hyperloglog.js';
+export { GroupTable, encodeKey } from './group.js';
+export { toNumber } from './to-number.js';

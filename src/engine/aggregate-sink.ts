@@ -1,0 +1,99 @@
+import type { LineBatch } from '../core/batch.js';
+import type { Value } from '../core/value.js';
+import { createAggregate, GroupTable, type Aggregate } from '../aggregates/index.js';
+import type { RowParser } from '../formats/format.js';
+import { columnName, type AggregateCall, type AggregateStage } from '../query/ast.js';
+import { compileGroupKey } from '../query/compile.js';
+import type { StageStats } from '../profile/stage-stats.js';
+
+export interface AggregateLimits {
+  /** Values kept exactly by count_distinct / percentiles before a sketch takes over. */
+  readonly distinct: number;
+  readonly percentile: number;
+}
+
+type Feed = (states: unknown[], b: LineBatch, row: number) => void;
+type KeyFn = (b: LineBatch, row: number) => Value;
+
+/** Aggregates that read a field as a number get the reader's num() (no Value boxing per row). */
+const NUMERIC = new Set(['sum', 'avg', 'percentile']);
+
+export function createAggregates(stage: AggregateStage, limits: AggregateLimits): Aggregate<unknown>[] {
+  return stage.aggregates.map((call) =>
+    createAggregate(call.fn, {
+      name: columnName(call),
+      ...(call.percentile !== null ? { quantile: call.percentile / 100 } : {}),
+      exactLimit: call.fn === 'percentile' ? limits.percentile : limits.distinct,
+    }),
+  );
+}
+
+/**
+ * The sink of `aggregate` mode: feeds each selected record of each batch straight into the group
+ * table, reading only the fields the aggregation uses. No row or record object is made per record.
+ */
+export class AggregateSink {
+  readonly table: GroupTable;
+  private readonly compiled = new Map<RowParser, { keys: KeyFn[]; feeds: Feed[] }>();
+
+  constructor(
+    private readonly stage: AggregateStage,
+    private readonly aggregates: Aggregate<unknown>[],
+    private readonly stats: StageStats,
+  ) {
+    this.table = new GroupTable(aggregates, stage.groupBy.length, stage.groupBy.map(columnName));
+  }
+
+  consume(b: LineBatch): void {
+    const parser = b.parser!;
+    let plan = this.compiled.get(parser);
+    if (!plan) {
+      plan = {
+        keys: this.stage.groupBy.map((key) => compileGroupKey(key, parser)),
+        feeds: this.stage.aggregates.map((call, i) => this.feed(call, this.aggregates[i]!, i, parser)),
+      };
+      this.compiled.set(parser, plan);
+    }
+    const t0 = performance.now();
+    const { keys, feeds } = plan;
+    const table = this.table;
+    const sel = b.sel;
+    const n = b.selCount;
+    const feedCount = feeds.length;
+    if (keys.length === 0) {
+      const states = table.entry([]);
+      for (let i = 0; i < n; i++) {
+        const row = sel[i]!;
+        for (let j = 0; j < feedCount; j++) feeds[j]!(states, b, row);
+      }
+    } else if (keys.length === 1) {
+      const key = keys[0]!;
+      for (let i = 0; i < n; i++) {
+        const row = sel[i]!;
+        const states = table.entry1(key(b, row));
+        for (let j = 0; j < feedCount; j++) feeds[j]!(states, b, row);
+      }
+    } else {
+      const tuple: Value[] = new Array(keys.length);
+      for (let i = 0; i < n; i++) {
+        const row = sel[i]!;
+        for (let k = 0; k < keys.length; k++) tuple[k] = keys[k]!(b, row);
+        const states = table.entry(tuple);
+        for (let j = 0; j < feedCount; j++) feeds[j]!(states, b, row);
+      }
+    }
+    this.stats.recordsIn += n;
+    this.stats.ms += performance.now() - t0;
+  }
+
+  private feed(call: AggregateCall, aggregate: Aggregate<unknown>, i: number, parser: RowParser): Feed {
+    if (call.field === null) return (states) => void (states[i] = aggregate.add(states[i], null));
+    const reader = parser.reader(call.field.name);
+    if (!reader) return () => {};
+    if (NUMERIC.has(call.fn) && aggregate.addNumber) {
+      const addNumber = aggregate.addNumber.bind(aggregate);
+      return (states, b, row) => void (states[i] = addNumber(states[i], reader.num(b, row)));
+    }
+    return (states, b, row) => void (states[i] = aggregate.add(states[i], reader.value(b, row)));
+  }
+}

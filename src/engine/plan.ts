@@ -1,0 +1,103 @@
+import type { AggregateStage, Expr, Query, Stage } from '../query/ast.js';
+import { expandTop } from '../query/ast.js';
+
+/** A step of the record phase, run on batches before any row exists. */
+export type RecordStep = { kind: 'where'; expr: Expr } | { kind: 'head'; n: number };
+
+/**
+ * How a query runs, split at its first stage that needs more than a filter:
+ * - `lines`: only filters and heads: the sink prints original lines (or records as JSON);
+ * - `aggregate`: the first non-filter stage aggregates: batches feed a group table directly,
+ *   with no row object per record; later stages run on the (few) result rows;
+ * - `rows`: the first non-filter stage is `fields` or `sort`: each surviving record becomes a
+ *   row of just the fields later stages use, streamed into the row operators.
+ */
+export interface QueryPlan {
+  readonly recordSteps: readonly RecordStep[];
+  readonly mode: 'lines' | 'aggregate' | 'rows';
+  /** In `aggregate` mode: the aggregation fed from batches. */
+  readonly aggregate: AggregateStage | null;
+  /** Stages that run on rows, after the aggregation or the materialisation. */
+  readonly rowStages: readonly Stage[];
+}
+
+export function planQuery(query: Query): QueryPlan {
+  const stages = query.stages.flatMap((s) => (s.kind === 'top' ? expandTop(s) : [s]));
+  const recordSteps: RecordStep[] = [];
+  let i = 0;
+  for (; i < stages.length; i++) {
+    const stage = stages[i]!;
+    if (stage.kind === 'where') recordSteps.push({ kind: 'where', expr: stage.expr });
+    else if (stage.kind === 'head') recordSteps.push({ kind: 'head', n: stage.n });
+    else break;
+  }
+  const boundary = stages[i];
+  if (!boundary) return { recordSteps, mode: 'lines', aggregate: null, rowStages: [] };
+  if (boundary.kind === 'aggregate') {
+    return { recordSteps, mode: 'aggregate', aggregate: boundary, rowStages: stages.slice(i + 1) };
+  }
+  return { recordSteps, mode: 'rows', aggregate: null, rowStages: stages.slice(i) };
+}
+
+/** Record fields the row stages read (before any aggregate among them renames the columns). */
+export function rowStageFields(stages: readonly Stage[]): string[] {
+  const names: string[] = [];
+  const add = (name: string) => {
+    if (!names.includes(name)) names.push(name);
+  };
+  for (const stage of stages) {
+    switch (stage.kind) {
+      case 'fields':
+        stage.fields.forEach((f) => add(f.name));
+        break;
+      case 'sort':
+        stage.keys.forEach((k) => add(k.column.name));
+        break;
+      case 'where':
+        exprFields(stage.expr, add);
+        break;
+      case 'aggregate':
+        stage.groupBy.forEach((k) => add(k.kind === 'bin' ? k.field.name : k.name));
+        stage.aggregates.forEach((a) => a.field && add(a.field.name));
+        return names; // after an aggregate, the columns are the aggregate's
+      case 'top':
+        add(stage.field.name);
+        return names;
+      case 'head':
+        break;
+    }
+  }
+  return names;
+}
+
+/** True when a stage among these replaces records by new columns (so original lines are gone). */
+export function rowStagesProject(stages: readonly Stage[]): boolean {
+  return stages.some((s) => s.kind === 'fields' || s.kind === 'aggregate' || s.kind === 'top');
+}
+
+export function exprFields(expr: Expr, add: (name: string) => void): void {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      exprFields(expr.left, add);
+      exprFields(expr.right, add);
+      break;
+    case 'not':
+      exprFields(expr.operand, add);
+      break;
+    case 'compare':
+    case 'text':
+      if (expr.left.kind === 'field') add(expr.left.name);
+      if (expr.right.kind === 'field') add(expr.right.name);
+      break;
+    case 'matches':
+    case 'in':
+      if (expr.subject.kind === 'field') add(expr.subject.name);
+      break;
+    case 'truthy':
+      add(expr.field.name);
+      break;
+    case 'bool':
+      break;
+  }
+}

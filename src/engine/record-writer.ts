@@ -1,0 +1,37 @@
+import type { LineBatch } from '../core/batch.js';
+import { writeText } from './line-writer.js';
+
+/**
+ * Writes whole parsed records (`--json` as one array, `--ndjson` one object per line) in filter
+ * mode. Text is gathered per batch and written with one synchronous write.
+ */
+export class RecordWriter {
+  private first = true;
+
+  constructor(
+    private readonly fd: number,
+    private readonly kind: 'json' | 'ndjson',
+  ) {}
+
+  writeBatch(b: LineBatch): void {
+    const parser = b.parser!;
+    let text = '';
+    for (let i = 0; i < b.selCount; i++) {
+      const json = JSON.stringify(parser.record(b, b.sel[i]!), bigintAsNumber);
+      if (this.kind === 'ndjson') text += json + '\n';
+      else {
+        text += (this.first ? '[\n' : ',\n') + json;
+        this.first = false;
+      }
+    }
+    if (text) writeText(this.fd, text);
+  }
+
+  end(): void {
+    if (this.kind === 'json') writeText(this.fd, this.first ? '[]\n' : '\n]\n');
+  }
+}
+
+function bigintAsNumber(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}

@@ -1,0 +1,268 @@
+import type { LineBatch } from '../core/batch.js';
+import type { Row, RowSchema } from '../core/row.js';
+import type { Source } from '../core/source.js';
+import type { LogFormat, RowParser } from '../formats/format.js';
+import { cat, open } from '../io/cat.js';
+import { findSources } from '../io/find.js';
+import { lines } from '../io/lines.js';
+import type { RowSink } from '../operators/row-sink.js';
+import { createWriter } from '../output/index.js';
+import { formatProfile } from '../profile/report.js';
+import { compilePredicate } from '../query/compile.js';
+import { parseQuery } from '../query/parser.js';
+import { neededFields, typecheck } from '../query/typecheck.js';
+import { Progress } from '../cli/progress.js';
+import { RunContext } from '../stages/context.js';
+import { filterBatches } from '../stages/filter.js';
+import { parse } from '../stages/parse.js';
+import { pipe, type Stage } from '../stages/pipe.js';
+import { take } from '../stages/take.js';
+import { AggregateSink, createAggregates } from './aggregate-sink.js';
+import { LineWriter, writeText } from './line-writer.js';
+import { planQuery, rowStageFields, rowStagesProject, type QueryPlan } from './plan.js';
+import { RecordWriter } from './record-writer.js';
+import { buildRowChain } from './row-chain.js';
+
+export type OutputKind = 'auto' | 'table' | 'json' | 'ndjson' | 'csv';
+
+export interface QueryRunSpec {
+  readonly query: string;
+  readonly inputs: readonly string[];
+  readonly format?: string | undefined;
+  readonly output: OutputKind;
+  readonly strict: boolean;
+  readonly profile: boolean;
+  readonly progress: boolean;
+  readonly maxLineLength: number;
+  readonly limits: { readonly distinct: number; readonly percentile: number; readonly sort: number };
+  /** Where results go (default: standard output). */
+  readonly outFd?: number;
+  /** Where messages go (default: standard error). */
+  readonly errorLine?: (line: string) => void;
+}
+
+/** A batch consumer at the end of the record phase. */
+interface BatchSink {
+  consume(b: LineBatch): void;
+  /** True once the sink wants no more input (a head downstream is satisfied). */
+  readonly done: boolean;
+  end(): void;
+}
+
+const HIDDEN_LINE = '\u0000line';
+
+/**
+ * Runs one query over the inputs and writes its results. Returns the exit code: 0, or 1 when an
+ * input failed (after everything that could be computed was printed). Query and usage mistakes
+ * throw (QueryError / UsageError) before any output when they can be found that early.
+ */
+export async function runQuery(spec: QueryRunSpec): Promise<number> {
+  const outFd = spec.outFd ?? 1;
+  const say = spec.errorLine ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const query = parseQuery(spec.query);
+  const untypedPlan = planQuery(query);
+
+  let progress: Progress | null = null;
+  const ctx = new RunContext({
+    maxLineLength: spec.maxLineLength,
+    strict: spec.strict,
+    onInputError: (e) => {
+      progress?.clear();
+      say(`logsift: ${e.message}`);
+    },
+    onBytesRead: (n) => progress?.add(n),
+  });
+
+  const sources: Source[] = [];
+  for await (const s of findSources(spec.inputs, { onError: (e) => ctx.inputFailed(e) })) sources.push(s);
+  const total = sources.every((s) => s.size !== null) ? sources.reduce((n, s) => n + (s.size ?? 0), 0) : null;
+  if (spec.progress && process.stderr.isTTY && total !== null && total > 0) progress = new Progress(total);
+
+  // Types are checked per format met (formats can differ per file); plans are cached per format.
+  const plans = new Map<LogFormat, QueryPlan>();
+  const planFor = (format: LogFormat): QueryPlan => {
+    let plan = plans.get(format);
+    if (!plan) {
+      const typed = typecheck(query, format.fields);
+      plan = planQuery({ text: typed.text, stages: typed.stages.map((s) => s.stage) });
+      plans.set(format, plan);
+    }
+    return plan;
+  };
+
+  const wantsRecords = untypedPlan.mode === 'lines' && spec.output !== 'auto';
+  const needed = wantsRecords ? null : neededFields(query);
+  const recordStages: Stage<LineBatch, LineBatch>[] = untypedPlan.recordSteps.map((step, k) =>
+    step.kind === 'head'
+      ? (take(ctx, step.n) as Stage<LineBatch, LineBatch>)
+      : filterBatches(ctx, (parser: RowParser) => {
+          const typed = planFor(parser.format).recordSteps[k]!;
+          if (typed.kind !== 'where') throw new Error('plan shape differs between formats');
+          return compilePredicate(typed.expr, parser);
+        }),
+  );
+
+  const notes: string[] = [];
+  const output = (schema: RowSchema): RowSink => outputSink(spec, outFd, schema, notes);
+  const sink = makeSink(spec, untypedPlan, ctx, outFd, output, say);
+
+  const parsed = pipe(
+    fromList(sources),
+    open(ctx),
+    cat(ctx),
+    lines(ctx),
+    parse(ctx, { format: spec.format, needed, onFormat: (_s, format) => void planFor(format) }),
+  );
+  const batches = recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
+
+  try {
+    for await (const b of batches) {
+      if (progress) progress.lines += b.count;
+      sink.consume(b);
+      if (sink.done) break;
+    }
+  } finally {
+    progress?.clear();
+  }
+  sink.end();
+
+  for (const line of notes) say(line);
+  for (const line of ctx.diagnostics.summary()) say(line);
+  if (spec.profile) say(formatProfile(ctx.profile));
+  return ctx.diagnostics.inputErrors.length > 0 ? 1 : 0;
+}
+
+async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+function makeSink(
+  spec: QueryRunSpec,
+  plan: QueryPlan,
+  ctx: RunContext,
+  outFd: number,
+  output: (schema: RowSchema) => RowSink,
+  say: (line: string) => void,
+): BatchSink {
+  const chainOptions = { limits: spec.limits, warn: (m: string) => say(`logsift: ${m}`), output };
+  switch (plan.mode) {
+    case 'lines': {
+      const stats = ctx.profile.stage('output');
+      if (spec.output === 'json' || spec.output === 'ndjson') {
+        const writer = new RecordWriter(outFd, spec.output);
+        return timed(stats, { consume: (b) => writer.writeBatch(b), done: false, end: () => writer.end() });
+      }
+      if (spec.output === 'csv' || spec.output === 'table') return recordRows(spec, output, stats);
+      const writer = new LineWriter(outFd);
+      return timed(stats, { consume: (b) => writer.writeBatch(b), done: false, end: () => writer.flush() });
+    }
+    case 'aggregate': {
+      const stage = plan.aggregate!;
+      const aggregator = new AggregateSink(stage, createAggregates(stage, spec.limits), ctx.profile.stage('aggregate'));
+      return {
+        consume: (b) => aggregator.consume(b),
+        done: false,
+        end: () => {
+          const table = aggregator.table;
+          const next = buildRowChain(plan.rowStages, table.schema(), chainOptions);
+          for (const row of table.rows()) if (next.row(row) === false) break;
+          next.end();
+        },
+      };
+    }
+    case 'rows':
+      return materialize(plan, spec, ctx, chainOptions, output);
+  }
+}
+
+/** Counts records into a sink stage and times it for --profile. */
+function timed(stats: import('../profile/stage-stats.js').StageStats, sink: BatchSink): BatchSink {
+  return {
+    consume(b) {
+      const t0 = performance.now();
+      stats.recordsIn += b.selCount;
+      stats.recordsOut += b.selCount;
+      sink.consume(b);
+      stats.ms += performance.now() - t0;
+    },
+    get done() {
+      return sink.done;
+    },
+    end: () => sink.end(),
+  };
+}
+
+/** `rows` mode: each record becomes a row of the fields the row stages use (plus its line when printed as is). */
+function materialize(
+  plan: QueryPlan,
+  spec: QueryRunSpec,
+  ctx: RunContext,
+  chainOptions: Parameters<typeof buildRowChain>[2],
+  output: (schema: RowSchema) => RowSink,
+): BatchSink {
+  const fields = rowStageFields(plan.rowStages);
+  const keepsLines = !rowStagesProject(plan.rowStages);
+  const columns = keepsLines ? [...fields, HIDDEN_LINE] : fields;
+  const chain = buildRowChain(plan.rowStages, { columns }, { ...chainOptions, output });
+  const stats = ctx.profile.stage('rows');
+  let done = false;
+  return {
+    consume(b) {
+      const t0 = performance.now();
+      const parser = b.parser!;
+      const readers = fields.map((f) => parser.reader(f));
+      for (let i = 0; i < b.selCount && !done; i++) {
+        const row = b.sel[i]!;
+        const r: Row = readers.map((reader) => (reader ? reader.value(b, row) : null));
+        if (keepsLines) r.push(spec.output === 'json' || spec.output === 'ndjson' ? JSON.stringify(parser.record(b, row)) : b.text(row));
+        if (chain.row(r) === false) done = true;
+      }
+      stats.recordsIn += b.selCount;
+      stats.ms += performance.now() - t0;
+    },
+    get done() {
+      return done;
+    },
+    end: () => chain.end(),
+  };
+}
+
+/** Filter mode with --csv / --table: records become rows over the first record's fields. */
+function recordRows(_spec: QueryRunSpec, output: (schema: RowSchema) => RowSink, stats: import('../profile/stage-stats.js').StageStats): BatchSink {
+  let columns: string[] | null = null;
+  let sink: RowSink | null = null;
+  return timed(stats, {
+    consume(b) {
+      const parser = b.parser!;
+      for (let i = 0; i < b.selCount; i++) {
+        const record = parser.record(b, b.sel[i]!);
+        if (!columns) {
+          columns = parser.format.fields ? parser.format.fields.map((f) => f.name) : Object.keys(record);
+          sink = output({ columns });
+        }
+        sink!.row(columns.map((c) => record[c] ?? null));
+      }
+    },
+    done: false,
+    end: () => (sink ?? output({ columns: [] })).end(),
+  });
+}
+
+/**
+ * The final sink: original lines when rows still carry them, else the chosen writer (an aligned
+ * table unless --json/--ndjson/--csv). Estimated columns add a note for stderr.
+ */
+function outputSink(spec: QueryRunSpec, outFd: number, schema: RowSchema, notes: string[]): RowSink {
+  const lineAt = schema.columns.indexOf(HIDDEN_LINE);
+  if (lineAt >= 0) {
+    return {
+      row: (r) => void writeText(outFd, `${String(r[lineAt])}\n`),
+      end: () => {},
+    };
+  }
+  for (const [column, error] of Object.entries(schema.estimates ?? {})) {
+    notes.push(`note: ${column} is an estimate (relative error about ${(error * 100).toFixed(2)}%)`);
+  }
+  const kind = spec.output === 'auto' ? 'table' : spec.output;
+  return createWriter(kind, schema, { write: (s: string) => writeText(outFd, s) });
+}

@@ -1,0 +1,73 @@
+import type { Source } from '../core/source.js';
+import { decompress } from './decompress.js';
+import { readFileChunks, readStreamChunks } from './read-chunks.js';
+import { detectCompression, MAGIC_LENGTH } from './sniff.js';
+
+export interface OpenOptions {
+  /** bytes per read for plain files, default 1 MiB */
+  chunkSize?: number;
+  /** The stream read for standard input (STDIN_SOURCE), default process.stdin; for tests. */
+  stdin?: NodeJS.ReadableStream;
+}
+
+const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+/**
+ * The source's bytes, decompressed by content, as chunks. Throws InputError (with byte offset where
+ * known) on a missing/unreadable file or corrupt/truncated archive. Stopping iteration early
+ * (break / return()) closes the file and destroys any decompressor.
+ *
+ * Nothing is opened until iteration starts. gzip, bzip2 and zstd are recognised by their magic
+ * bytes, never by file name; anything else is passed through as read.
+ */
+export function openSource(source: Source, options: OpenOptions = {}): AsyncIterable<Buffer> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+  }
+  const read = (): AsyncGenerator<Buffer> =>
+    source.path === null
+      ? readStreamChunks(source.name, options.stdin ?? process.stdin)
+      : readFileChunks(source.name, source.path, chunkSize);
+  return { [Symbol.asyncIterator]: () => readDecompressed(source.name, read()) };
+}
+
+async function* readDecompressed(name: string, raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    const head = await readHead(raw);
+    const compression = detectCompression(Buffer.concat(head.chunks, Math.min(head.length, MAGIC_LENGTH)));
+    if (compression === null) {
+      // Plain: the chunks as read; the head is normally the first whole chunk of a file.
+      yield* head.chunks;
+      if (!head.ended) yield* raw;
+    } else {
+      yield* decompress(name, compression, prepend(head.chunks, head.ended ? null : raw));
+    }
+  } finally {
+    await raw.return(undefined);
+  }
+}
+
+interface Head {
+  readonly chunks: Buffer[];
+  readonly length: number;
+  readonly ended: boolean;
+}
+
+/** Reads chunks until there are enough bytes to recognise a format, or the input ends. */
+async function readHead(raw: AsyncIterator<Buffer>): Promise<Head> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  while (length < MAGIC_LENGTH) {
+    const next = await raw.next();
+    if (next.done) return { chunks, length, ended: true };
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  return { chunks, length, ended: false };
+}
+
+async function* prepend(head: readonly Buffer[], rest: AsyncGenerator<Buffer> | null): AsyncGenerator<Buffer> {
+  yield* head;
+  if (rest !== null) yield* rest;
+}

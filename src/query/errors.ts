@@ -1,0 +1,31 @@
+import { UsageError } from '../core/errors.js';
+
+/**
+ * A mistake in the query: what went wrong and where. `column` is a 0-based offset into the
+ * query text (the query's length when the query ended too early).
+ */
+export class QueryError extends UsageError {
+  constructor(
+    /** What went wrong and what was expected, without the "query error:" prefix. */
+    message: string,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+/**
+ * Three lines for the terminal:
+ *
+ *   query error: expected a field name after 'by'
+ *     count by
+ *             ^
+ *
+ * Tabs and line breaks in the query are shown as spaces so the caret stays under its column.
+ */
+export function formatQueryError(query: string, e: QueryError): string {
+  const shown = query.replace(/[\t\r\n]/g, ' ');
+  const column = Math.max(0, Math.min(e.column, shown.length));
+  return `query error: ${e.message}\n  ${shown}\n  ${' '.repeat(column)}^`;
+}
