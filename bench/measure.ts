@@ -63,8 +63,8 @@ export async function measure(command: Command, mode: StdoutMode): Promise<Measu
     }
   });
   let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => {
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
     stderr = (stderr + text).slice(-STDERR_KEEP);
   });
 

@@ -100,7 +100,7 @@ for (const ds of DATASETS) {
    */
   test(`sort bytes desc | head 1 | fields bytes, url on ${ds.label} equals the reference`, { skip }, () => {
     const all = records(ds);
-    const max = Math.max(...all.map((r) => r.bytes));
+    const max = all.reduce((m, r) => Math.max(m, r.bytes), 0);
     const urls = new Set(all.filter((r) => r.bytes === max).map((r) => r.url));
     assert.equal(urls.size, 1, 'the largest size belongs to one url');
     const rows = jsonRows(['sort bytes desc | head 1 | fields bytes, url', ...ds.files]);

@@ -1,5 +1,5 @@
 import type { Value } from '../core/value.js';
-import { compareValues } from '../operators/compare.js';
+import { compareValues } from './compare-values.js';
 import type { Aggregate } from './aggregate.js';
 
 /** The best value so far; null until a value arrives. Mutated in place. */

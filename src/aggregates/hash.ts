@@ -49,7 +49,7 @@ function finish(h1: number, h2: number, length: number, out: Int32Array): void {
   out[1] = h2;
 }
 
-/** Hashes a sequence of 32-bit blocks; the lanes are updated in place via the returned pair. */
+/** Mixes one 32-bit block into both lanes; the new lanes go to out[0] and out[1] (no allocation). */
 function mixBlock(h1: number, h2: number, k: number, out: Int32Array): void {
   let k1 = Math.imul(k, C1);
   k1 = rotl(k1, 15);

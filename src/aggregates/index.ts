@@ -11,3 +11,4 @@ export { percentileAggregate } from './percentile.js';
 export { HyperLogLog } from './hyperloglog.js';
 export { GroupTable, encodeKey } from './group.js';
 export { toNumber } from './to-number.js';
+export { compareValues } from './compare-values.js';

@@ -22,8 +22,9 @@ const DECODERS: Readonly<Record<Compression, (sink: Sink) => Decoder>> = {
 
 /**
  * Decompresses `compressed` chunk by chunk. Pull-based: nothing more is read until the consumer
- * has taken what was decoded so far. On corrupt or truncated data, everything decoded before the
- * error is yielded first, then an InputError names `name` and the compressed offset reached (as
+ * has taken what was decoded so far. On corrupt or truncated data, what was decoded before the
+ * error is yielded first (for corrupt gzip, less zlib's failing call: see gzip-decoder), then an
+ * InputError names `name` and the compressed offset reached (as
  * counted by the decompressor when it says, else the compressed bytes read so far). Errors thrown
  * by `compressed` itself pass through unchanged. Stopping early destroys the decoder and returns
  * `compressed` (closing its file).

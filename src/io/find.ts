@@ -42,7 +42,7 @@ export async function* findSources(specs: readonly string[], options: FindOption
         if ((found.code === 'ENOENT' || found.code === 'ENOTDIR') && looksLikeGlob(spec)) {
           yield* expandGlob(spec, onError);
         } else {
-          onError(new InputError(spec, found.error.reason));
+          onError(found.error);
         }
         break;
     }

@@ -6,10 +6,14 @@ const OUTPUT_CHUNK = 64 * 1024;
 
 /**
  * gzip through node:zlib, which also reads concatenated members (rotated logs that were `cat`-ed).
- * The stream stays in flowing mode with a 'data' listener so every decoded byte reaches the sink as
- * soon as zlib produces it: when zlib fails it destroys the stream, and anything left in a paused
+ * The stream stays in flowing mode with a 'data' listener so each decoded slice reaches the sink as
+ * soon as zlib hands it over: when zlib fails it destroys the stream, and anything left in a paused
  * stream's buffer would be lost. Backpressure comes from the driver, which writes one piece at a
  * time and waits for zlib to finish it.
+ *
+ * Known limit: Node's binding discards the output of the one inflate call that fails (at most
+ * OUTPUT_CHUNK bytes, decoded just before the bad bytes). Truncated input loses nothing (the
+ * failing call is the final flush, which has no input left).
  */
 export function createGzipDecoder(sink: Sink): Decoder {
   const gunzip = createGunzip({ chunkSize: OUTPUT_CHUNK });

@@ -409,7 +409,8 @@ class Parser {
       this.next();
       const inner = this.expr("a condition after '('");
       this.close(t, "'and', 'or' or ')'");
-      return inner;
+      // The node's span includes its parentheses, so enclosing nodes cover them too.
+      return { ...inner, start: t.start, end: this.lastEnd };
     }
     const left = this.operand(expected);
     const op = this.peek();

@@ -65,7 +65,7 @@ export function typecheck(query: Query, fields: readonly FieldSpec[] | null): Ty
   let scope: ScopeState = {
     columns: fields === null ? null : new Map(fields.map((f) => [f.name, f.type])),
     phase: 'record',
-    describe: 'fields',
+    describe: 'known fields',
   };
   const stages: TypedStage[] = [];
   let projected = false;

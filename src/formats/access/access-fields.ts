@@ -1,0 +1,115 @@
+import { Instant, type Value } from '../../core/value.js';
+import { parseDecimal } from '../bytes.js';
+import type { FieldType } from '../format.js';
+import type { SpanState } from '../span-state.js';
+import { REQUEST_PARTS } from './request-line.js';
+import type { Template } from './template.js';
+
+/** How a field of an access format is stored and turned into a Value. */
+export type AccessValueKind = 'string' | 'number' | 'numlist' | 'time';
+
+/** Where one named field of an access format lives in a SpanState. */
+export interface AccessFieldRef {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly kind: AccessValueKind;
+  /** Span slot (template field index, or fieldCount + part for request parts). */
+  readonly slot: number;
+  /** Template field that must be matched for this field to exist. */
+  readonly fieldIndex: number;
+  /** True for method/url/path/query/protocol derived from the request line. */
+  readonly derived: boolean;
+}
+
+/** The named fields of a template, including aliases and the parts derived from `request`. */
+export function fieldRefs(template: Template): Map<string, AccessFieldRef> {
+  const refs = new Map<string, AccessFieldRef>();
+  template.fields.forEach((field, index) => {
+    const kind: AccessValueKind =
+      field.type === 'time' ? 'time' : field.scan === 'numlist' ? 'numlist' : field.type === 'number' ? 'number' : 'string';
+    const ref: AccessFieldRef = { name: field.name, type: field.type, kind, slot: index, fieldIndex: index, derived: false };
+    refs.set(field.name, ref);
+    for (const alias of field.aliases) if (!refs.has(alias)) refs.set(alias, ref);
+  });
+  const request = refs.get('request');
+  if (request) {
+    REQUEST_PARTS.forEach((part, k) => {
+      if (refs.has(part)) return;
+      refs.set(part, {
+        name: part,
+        type: 'string',
+        kind: 'string',
+        slot: template.fields.length + k,
+        fieldIndex: request.fieldIndex,
+        derived: true,
+      });
+    });
+  }
+  return refs;
+}
+
+export function spanStart(state: SpanState, row: number, slot: number): number {
+  return state.spans[row * state.spanStride + 2 * slot];
+}
+
+export function spanEnd(state: SpanState, row: number, slot: number): number {
+  return state.spans[row * state.spanStride + 2 * slot + 1];
+}
+
+export function fieldText(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): string {
+  return buf.toString('utf8', spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot));
+}
+
+export function fieldNumber(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): number {
+  switch (ref.kind) {
+    case 'number':
+    case 'time':
+      return state.nums[row * state.numStride + ref.slot];
+    case 'numlist':
+      return sumOfNumbers(buf, spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot));
+    default:
+      return parseDecimal(buf, spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot));
+  }
+}
+
+export function fieldValue(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): Value {
+  switch (ref.kind) {
+    case 'string':
+      return fieldText(buf, state, row, ref);
+    case 'time': {
+      const i = row * state.numStride + ref.slot;
+      return new Instant(state.nums[i], state.offsets[i]);
+    }
+    default: {
+      const n = fieldNumber(buf, state, row, ref);
+      return n === n ? n : null;
+    }
+  }
+}
+
+/**
+ * Sum of the numbers in a list such as nginx's `$upstream_response_time` when several upstreams
+ * were tried (`0.010, 0.004 : 0.002`); NaN when there is none (`-`).
+ */
+export function sumOfNumbers(buf: Buffer, s: number, e: number): number {
+  let sum = 0;
+  let found = false;
+  let p = s;
+  while (p < e) {
+    while (p < e && !isNumberByte(buf[p])) p++;
+    const start = p;
+    while (p < e && isNumberByte(buf[p])) p++;
+    if (p > start) {
+      const n = parseDecimal(buf, start, p);
+      if (n === n) {
+        sum += n;
+        found = true;
+      }
+    }
+  }
+  return found ? sum : NaN;
+}
+
+function isNumberByte(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e;
+}

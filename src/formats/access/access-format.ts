@@ -1,0 +1,154 @@
+import type { LineBatch } from '../../core/batch.js';
+import type { Value } from '../../core/value.js';
+import type { FieldReader, FieldSpec, LogFormat, RowParser } from '../format.js';
+import { fieldRefs, fieldValue, type AccessFieldRef } from './access-fields.js';
+import { accessReader } from './access-readers.js';
+import { SpanState } from '../span-state.js';
+import { AccessMatcher } from './matcher.js';
+import { REQUEST_PARTS, splitRequest } from './request-line.js';
+import type { Template } from './template.js';
+
+/** An access-log format compiled from an Apache LogFormat or nginx log_format string. */
+export class AccessLogFormat implements LogFormat {
+  readonly fields: readonly FieldSpec[];
+  /** Name (and alias) -> where the field lives. */
+  readonly refs: ReadonlyMap<string, AccessFieldRef>;
+
+  constructor(
+    readonly name: string,
+    readonly template: Template,
+  ) {
+    this.refs = fieldRefs(template);
+    // Template fields in line order, the request's parts right after the request.
+    const own = [...this.refs].filter(([name, ref]) => name === ref.name).map(([, ref]) => ref);
+    const specs: FieldSpec[] = [];
+    for (const ref of own) {
+      if (ref.derived) continue;
+      specs.push({ name: ref.name, type: ref.type });
+      if (ref.name === 'request') for (const part of own) if (part.derived) specs.push({ name: part.name, type: part.type });
+    }
+    this.fields = specs;
+  }
+
+  parser(needed: ReadonlySet<string> | null): AccessRowParser {
+    return new AccessRowParser(this, needed);
+  }
+}
+
+/**
+ * Parses batches of access-log lines with one AccessMatcher. Projection: only the fields up to
+ * the last needed one (plus the next, to check it starts where it should) are matched, times
+ * are decoded only when needed, and the request line is split only when one of its parts is.
+ * So a query on `status` stops scanning a combined line after the status; rows are then
+ * validated only that far. With no needed fields (or null) the whole line is validated.
+ */
+export class AccessRowParser implements RowParser {
+  private readonly matcher: AccessMatcher;
+  private readonly state: SpanState;
+  private readonly needed: Set<string> | null;
+  private readonly requestSlot: number;
+  private splitRequestLine = true;
+  private full = true;
+  private fullParser: AccessRowParser | null = null;
+
+  constructor(
+    readonly format: AccessLogFormat,
+    needed: ReadonlySet<string> | null,
+  ) {
+    const n = format.template.fields.length;
+    this.matcher = new AccessMatcher(format.template);
+    this.state = new SpanState(2 * (n + REQUEST_PARTS.length), n);
+    this.requestSlot = format.refs.get('request')?.slot ?? -1;
+    this.needed = needed === null ? null : new Set(needed);
+    this.plan();
+  }
+
+  /** Sets how far to match, which times to decode and whether to split the request line. */
+  private plan(): void {
+    const n = this.format.template.fields.length;
+    const decode = this.matcher.decodeTime;
+    let last = -1;
+    if (this.needed !== null) {
+      decode.fill(0);
+      this.splitRequestLine = false;
+      for (const name of this.needed) {
+        const ref = this.format.refs.get(name);
+        if (!ref) continue;
+        if (ref.derived) this.splitRequestLine = true;
+        if (ref.type === 'time') decode[ref.fieldIndex] = 1;
+        last = Math.max(last, ref.fieldIndex);
+      }
+    }
+    if (last < 0) {
+      decode.fill(1);
+      this.splitRequestLine = true;
+      this.matcher.stop = n;
+    } else {
+      this.matcher.stop = Math.min(n, last + 2);
+    }
+    this.splitRequestLine &&= this.requestSlot >= 0;
+    this.full = this.matcher.stop === n && decode.every((d) => d === 1) && (this.splitRequestLine || this.requestSlot < 0);
+  }
+
+  parse(b: LineBatch, onMalformed: (row: number) => void): void {
+    const state = this.state;
+    state.ensureRows(b.count);
+    const { buf, starts, ends, sel } = b;
+    const selCount = b.selCount;
+    let kept = 0;
+    for (let k = 0; k < selCount; k++) {
+      const row = sel[k];
+      if (this.matchRow(buf, starts[row], ends[row], row)) sel[kept++] = row;
+      else onMalformed(row);
+    }
+    b.selCount = kept;
+    b.parsed = state;
+    b.parser = this;
+  }
+
+  private matchRow(buf: Buffer, s: number, e: number, row: number): boolean {
+    const state = this.state;
+    const spanBase = row * state.spanStride;
+    if (!this.matcher.match(buf, s, e, state.spans, spanBase, state.nums, state.offsets, row * state.numStride)) {
+      return false;
+    }
+    if (this.splitRequestLine) {
+      const r = spanBase + 2 * this.requestSlot;
+      splitRequest(buf, state.spans[r], state.spans[r + 1], state.spans, spanBase + 2 * this.format.template.fields.length);
+    }
+    return true;
+  }
+
+  /**
+   * A reader for the field or one of its aliases. Asking for a field outside `needed` widens
+   * what later parse() calls decode, so ask before parsing.
+   */
+  reader(field: string): FieldReader | undefined {
+    const ref = this.format.refs.get(field);
+    if (!ref) return undefined;
+    if (this.needed !== null && !this.needed.has(field)) {
+      this.needed.add(field);
+      this.plan();
+    }
+    return accessReader(ref);
+  }
+
+  record(b: LineBatch, row: number): Record<string, Value> {
+    if (this.full) return this.recordOf(b.buf, row);
+    // A projected parser did not decode everything: match the row again with a full parser.
+    this.fullParser ??= this.format.parser(null);
+    const full = this.fullParser;
+    full.state.ensureRows(1);
+    if (!full.matchRow(b.buf, b.starts[row], b.ends[row], 0)) return {};
+    return full.recordOf(b.buf, 0);
+  }
+
+  private recordOf(buf: Buffer, row: number): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const spec of this.format.fields) {
+      const ref = this.format.refs.get(spec.name) as AccessFieldRef;
+      out[spec.name] = fieldValue(buf, this.state, row, ref);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,272 @@
+import { BACKSLASH, DASH, DOT, QUESTION, QUOTE, SPACE, isDigit, findLiteral, matchesAt } from '../bytes.js';
+import { newTimeOut } from '../time/civil.js';
+import { CLF_TIME_LENGTH, ClfTimeParser } from '../time/clf-time.js';
+import { IsoTimeScanner } from '../time/iso-time.js';
+import type { StrftimeScanner } from '../time/strftime.js';
+import type { ScanKind, Template } from './template.js';
+
+const TOKEN = 0;
+const TEXT = 1;
+const INT = 2;
+const SIZE = 3;
+const DECIMAL = 4;
+const NUMLIST = 5;
+const CLF_TIME = 6;
+const ISO_TIME = 7;
+const STRFTIME_TIME = 8;
+const EPOCH_TIME = 9;
+
+const KIND_CODES: Record<ScanKind, number> = {
+  token: TOKEN,
+  text: TEXT,
+  int: INT,
+  size: SIZE,
+  decimal: DECIMAL,
+  numlist: NUMLIST,
+  clf_time: CLF_TIME,
+  iso_time: ISO_TIME,
+  strftime_time: STRFTIME_TIME,
+  epoch_time: EPOCH_TIME,
+};
+
+/**
+ * Candidate ends tried per line before giving up. A normal line needs one per field; a line with
+ * stray quotes a few more; only a pathological line reaches this, and it is then malformed.
+ */
+const MAX_ATTEMPTS = 200;
+
+/**
+ * Matches lines against a Template, byte by byte, left to right.
+ *
+ * Fields of fixed shape (numbers, times) are scanned deterministically. A token ends at the next
+ * literal and holds no space. A text field (typically quoted) may end at any occurrence of the
+ * next literal: the first is tried, and if the rest of the line then fails to match, the matcher
+ * backtracks to the next occurrence. So `"GET /images/" HTTP/1.0" 404 -` reads as the request
+ * `GET /images/" HTTP/1.0`, because after the first `" ` no status follows. A quote preceded by an
+ * odd number of backslashes is an escape and never ends a quoted field.
+ *
+ * Only fields [0, stop) are matched (projection): the caller sets `stop` one past the last field
+ * it needs plus one more, so the field after a needed one is checked to start plausibly.
+ * Numbers are decoded while they are scanned; times only where `decodeTime[i]` is set.
+ */
+export class AccessMatcher {
+  readonly fieldCount: number;
+  /** Fields [0, stop) are matched. */
+  stop: number;
+  /** 1 where field i is a time to decode into nums/offsets; otherwise its shape is only located. */
+  readonly decodeTime: Uint8Array;
+
+  private readonly literals: readonly Buffer[];
+  private readonly literalLengths: Int32Array;
+  private readonly kinds: Uint8Array;
+  private readonly backtrackable: Uint8Array;
+  private readonly stripQuestion: Uint8Array;
+  private readonly epochScale: Float64Array;
+  private readonly scanners: (StrftimeScanner | undefined)[];
+  private readonly fieldStart: Int32Array;
+  private readonly resume: Int32Array;
+  private readonly clf = new ClfTimeParser();
+  private readonly iso = new IsoTimeScanner();
+  private readonly time = newTimeOut();
+
+  constructor(template: Template) {
+    const n = template.fields.length;
+    this.fieldCount = n;
+    this.stop = n;
+    this.literals = template.literals;
+    this.literalLengths = Int32Array.from(template.literals, (lit) => lit.length);
+    this.kinds = Uint8Array.from(template.fields, (f) => KIND_CODES[f.scan]);
+    this.backtrackable = Uint8Array.from(this.kinds, (k) => (k === TOKEN || k === TEXT || k === NUMLIST ? 1 : 0));
+    this.stripQuestion = Uint8Array.from(template.fields, (f) => (f.stripQuestion ? 1 : 0));
+    this.epochScale = Float64Array.from(template.fields, (f) => f.epochScale ?? 1);
+    this.scanners = template.fields.map((f) => f.strftime);
+    this.decodeTime = new Uint8Array(n).fill(1);
+    this.fieldStart = new Int32Array(n);
+    this.resume = new Int32Array(n);
+  }
+
+  /**
+   * Matches buf[s, e). On success writes, for each matched field i, its byte range to
+   * spans[spanBase + 2i], spans[spanBase + 2i + 1], and for numbers and decoded times the value
+   * (epoch ms for times) to nums[numBase + i] and the time's UTC offset to offsets[numBase + i].
+   */
+  match(
+    buf: Buffer,
+    s: number,
+    e: number,
+    spans: Int32Array,
+    spanBase: number,
+    nums: Float64Array,
+    offsets: Int16Array,
+    numBase: number,
+  ): boolean {
+    if (!matchesAt(buf, s, e, this.literals[0])) return false;
+    const stop = this.stop;
+    const fieldStart = this.fieldStart;
+    const resume = this.resume;
+    let budget = MAX_ATTEMPTS;
+    let i = 0;
+    fieldStart[0] = resume[0] = s + this.literalLengths[0];
+    while (i < stop) {
+      const end = this.findEnd(i, buf, e, nums, offsets, numBase);
+      if (end < 0) {
+        if (--budget < 0) return false;
+        let j = i - 1;
+        while (j >= 0 && !(this.backtrackable[j] === 1 && resume[j] <= e)) j--;
+        if (j < 0) return false;
+        i = j;
+        continue;
+      }
+      let start = fieldStart[i];
+      if (this.stripQuestion[i] === 1 && start < end && buf[start] === QUESTION) start++;
+      spans[spanBase + 2 * i] = start;
+      spans[spanBase + 2 * i + 1] = end;
+      i++;
+      if (i < stop) fieldStart[i] = resume[i] = end + this.literalLengths[i];
+    }
+    return true;
+  }
+
+  /**
+   * The end of field i (starting at fieldStart[i]), such that literal i+1 follows it (and, for the
+   * last field, ends the line); -1 when there is none (left). Backtrackable kinds continue from
+   * resume[i] and advance it past the end they return.
+   */
+  private findEnd(i: number, buf: Buffer, e: number, nums: Float64Array, offsets: Int16Array, numBase: number): number {
+    const start = this.fieldStart[i];
+    const lit = this.literals[i + 1];
+    const last = i === this.fieldCount - 1;
+    switch (this.kinds[i]) {
+      case TOKEN:
+        return last ? this.lastFieldEnd(i, buf, e, true) : this.tokenEnd(i, buf, e, lit);
+      case TEXT:
+      case NUMLIST:
+        return last ? this.lastFieldEnd(i, buf, e, false) : this.textEnd(i, buf, e, lit);
+      case INT:
+      case SIZE:
+      case DECIMAL:
+      case EPOCH_TIME:
+        return this.numberEnd(i, buf, start, e, lit, last, nums, offsets, numBase);
+      case CLF_TIME: {
+        // The zone follows the only space inside a CLF time, so search past it.
+        const end = last ? e - lit.length : findLiteral(buf, start + 21, e, lit);
+        if (end < 0 || (last && !matchesAt(buf, end, e, lit))) return -1;
+        if (this.decodeTime[i] === 1) {
+          if (!this.clf.parse(buf, start, end, this.time)) return -1;
+          nums[numBase + i] = this.time.ms;
+          offsets[numBase + i] = this.time.offsetMinutes;
+        } else if (end - start !== CLF_TIME_LENGTH) {
+          return -1;
+        }
+        return end;
+      }
+      default: {
+        const scanner = this.scanners[i];
+        const end = scanner ? scanner.scan(buf, start, e, this.time) : this.iso.scan(buf, start, e, this.time);
+        if (end < 0 || !this.literalEnds(buf, end, e, lit, last)) return -1;
+        nums[numBase + i] = this.time.ms;
+        offsets[numBase + i] = this.time.offsetMinutes;
+        return end;
+      }
+    }
+  }
+
+  private literalEnds(buf: Buffer, end: number, e: number, lit: Buffer, last: boolean): boolean {
+    return last ? end + lit.length === e && matchesAt(buf, end, e, lit) : matchesAt(buf, end, e, lit);
+  }
+
+  /** The last field has one possible end: where the final literal ends the line. */
+  private lastFieldEnd(i: number, buf: Buffer, e: number, noSpaces: boolean): number {
+    const lit = this.literals[i + 1];
+    const end = e - lit.length;
+    const start = this.fieldStart[i];
+    const tried = this.resume[i] > start;
+    this.resume[i] = e + 1;
+    if (tried || end < start || !matchesAt(buf, end, e, lit)) return -1;
+    if (lit.length > 0 && lit[0] === QUOTE && escaped(buf, start, end)) return -1;
+    if (noSpaces) for (let p = start; p < end; p++) if (buf[p] === SPACE) return -1;
+    return end;
+  }
+
+  private tokenEnd(i: number, buf: Buffer, e: number, lit: Buffer): number {
+    const first = lit[0];
+    for (let p = this.resume[i]; p < e; p++) {
+      const c = buf[p];
+      if (c === first && matchesAt(buf, p, e, lit)) {
+        this.resume[i] = p + 1;
+        return p;
+      }
+      if (c === SPACE) break;
+    }
+    this.resume[i] = e + 1;
+    return -1;
+  }
+
+  private textEnd(i: number, buf: Buffer, e: number, lit: Buffer): number {
+    const start = this.fieldStart[i];
+    const quoted = lit[0] === QUOTE;
+    let p = this.resume[i];
+    for (;;) {
+      p = findLiteral(buf, p, e, lit);
+      if (p < 0) break;
+      if (!(quoted && escaped(buf, start, p))) {
+        this.resume[i] = p + 1;
+        return p;
+      }
+      p++;
+    }
+    this.resume[i] = e + 1;
+    return -1;
+  }
+
+  private numberEnd(
+    i: number,
+    buf: Buffer,
+    start: number,
+    e: number,
+    lit: Buffer,
+    last: boolean,
+    nums: Float64Array,
+    offsets: Int16Array,
+    numBase: number,
+  ): number {
+    const kind = this.kinds[i];
+    let p = start;
+    let value: number;
+    if (kind !== INT && p < e && buf[p] === DASH && (p + 1 === e || !isDigit(buf[p + 1]))) {
+      // `-`: no value. For a size it means zero bytes.
+      value = kind === SIZE ? 0 : NaN;
+      p++;
+    } else {
+      value = 0;
+      while (p < e && isDigit(buf[p])) value = value * 10 + (buf[p++] - 0x30);
+      if (p === start) return -1;
+      if ((kind === DECIMAL || kind === EPOCH_TIME) && p < e && buf[p] === DOT) {
+        p++;
+        // All digits as one integer, then one division: correctly rounded, like parseFloat.
+        let scale = 1;
+        while (p < e && isDigit(buf[p])) {
+          value = value * 10 + (buf[p++] - 0x30);
+          scale *= 10;
+        }
+        value /= scale;
+      }
+    }
+    if (!this.literalEnds(buf, p, e, lit, last)) return -1;
+    if (kind === EPOCH_TIME) {
+      if (value !== value) return -1;
+      nums[numBase + i] = Math.round(value * this.epochScale[i]);
+      offsets[numBase + i] = 0;
+    } else {
+      nums[numBase + i] = value;
+    }
+    return p;
+  }
+}
+
+/** True when the byte at p is preceded (within [start, p)) by an odd number of backslashes. */
+function escaped(buf: Buffer, start: number, p: number): boolean {
+  let count = 0;
+  for (let q = p - 1; q >= start && buf[q] === BACKSLASH; q--) count++;
+  return (count & 1) === 1;
+}

@@ -1,0 +1,303 @@
+import type { LineBatch } from '../core/batch.js';
+import { Instant, type Value } from '../core/value.js';
+import { COLON, DASH, LBRACKET, RBRACKET, SPACE, TAB, findByte } from './bytes.js';
+import type { FieldReader, FieldSpec, FieldType, LogFormat, RowParser } from './format.js';
+import { SpanState } from './span-state.js';
+import { newTimeOut } from './time/civil.js';
+import { IsoTimeScanner } from './time/iso-time.js';
+
+/**
+ * `applog`: levelled application logs, one record per line:
+ *
+ *   2024-01-02T03:04:05.678Z INFO message
+ *   2024-01-02 03:04:05,678 ERROR [main] com.example.Foo - message
+ *   2024-01-02 03:04:05.678 [worker-1] WARN  com.example.Bar - message
+ *   [2024-01-02T03:04:05+01:00] [ERROR] message
+ *   2024-01-02 03:04:05,678 - app.db - WARNING - message
+ *
+ * An ISO-8601 timestamp (`T` or space between date and time, `.` or `,` before the fraction, zone
+ * optional, optionally in brackets), then a level (TRACE DEBUG INFO NOTICE WARN WARNING ERROR
+ * SEVERE FATAL CRITICAL, any case, padded or in brackets, a trailing `:` allowed), then the message.
+ * An optional `[thread]` before or after the level, and a `logger -` before the message, are
+ * recognised. A timestamp without a zone is taken as UTC (see time/iso-time.ts for why).
+ *
+ * Fields: time, level, message, thread, logger. Lines that do not start this way (stack-trace
+ * continuation lines, for instance) are malformed.
+ *
+ * Parsing is byte-level and stops right after the level when nothing later is needed: this is
+ * the hot path of `level == "ERROR"`, where the level is compared as bytes via span().
+ */
+const TIME = 0;
+const LEVEL = 1;
+const THREAD = 2;
+const LOGGER = 3;
+const MESSAGE = 4;
+const SLOTS = 5;
+
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'time', type: 'time' },
+  { name: 'level', type: 'string' },
+  { name: 'message', type: 'string' },
+  { name: 'thread', type: 'string' },
+  { name: 'logger', type: 'string' },
+];
+
+const SLOT_OF: Record<string, number> = { time: TIME, level: LEVEL, thread: THREAD, logger: LOGGER, message: MESSAGE };
+
+export const applogFormat: LogFormat = {
+  name: 'applog',
+  fields: FIELDS,
+  parser(needed: ReadonlySet<string> | null): RowParser {
+    return new ApplogParser(needed);
+  },
+};
+
+class ApplogParser implements RowParser {
+  readonly format = applogFormat;
+  private readonly state = new SpanState(2 * SLOTS, 1);
+  private readonly iso = new IsoTimeScanner();
+  private readonly time = newTimeOut();
+  /** Only the level (and time) are wanted: stop scanning after the level. */
+  private levelIsLast: boolean;
+  private readonly needed: Set<string> | null;
+
+  constructor(needed: ReadonlySet<string> | null) {
+    this.needed = needed === null ? null : new Set(needed);
+    this.levelIsLast = this.computeLevelIsLast();
+  }
+
+  private computeLevelIsLast(): boolean {
+    const n = this.needed;
+    return n !== null && n.size > 0 && !n.has('message') && !n.has('logger') && !n.has('thread');
+  }
+
+  parse(b: LineBatch, onMalformed: (row: number) => void): void {
+    const state = this.state;
+    state.ensureRows(b.count);
+    const { buf, starts, ends, sel } = b;
+    const selCount = b.selCount;
+    let kept = 0;
+    for (let k = 0; k < selCount; k++) {
+      const row = sel[k];
+      if (this.parseLine(buf, starts[row], ends[row], row)) sel[kept++] = row;
+      else onMalformed(row);
+    }
+    b.selCount = kept;
+    b.parsed = state;
+    b.parser = this;
+  }
+
+  private parseLine(buf: Buffer, s: number, e: number, row: number): boolean {
+    const state = this.state;
+    const spans = state.spans;
+    const o = row * 2 * SLOTS;
+    let p = s;
+    const bracketed = p < e && buf[p] === LBRACKET;
+    if (bracketed) p++;
+    const timeStart = p;
+    p = this.iso.scan(buf, p, e, this.time);
+    if (p < 0) return false;
+    spans[o] = timeStart;
+    spans[o + 1] = p;
+    state.nums[row] = this.time.ms;
+    state.offsets[row] = this.time.offsetMinutes;
+    if (bracketed) {
+      if (buf[p] !== RBRACKET) return false;
+      p++;
+    }
+    if (p >= e || (buf[p] !== SPACE && buf[p] !== TAB)) return false;
+    p = skipBlanks(buf, p, e);
+    spans[o + 2 * THREAD] = spans[o + 2 * THREAD + 1] = -1;
+    spans[o + 2 * LOGGER] = spans[o + 2 * LOGGER + 1] = -1;
+
+    // Python's "ts - logger - LEVEL - message".
+    if (buf[p] === DASH && buf[p + 1] === SPACE) {
+      const loggerEnd = findSeparator(buf, p + 2, e);
+      if (loggerEnd < 0) return false;
+      spans[o + 2 * LOGGER] = p + 2;
+      spans[o + 2 * LOGGER + 1] = loggerEnd;
+      p = loggerEnd + 3;
+    }
+
+    // The level, perhaps after a [thread], perhaps itself in brackets.
+    let levelFound = false;
+    for (let attempt = 0; attempt < 2 && !levelFound; attempt++) {
+      if (p < e && buf[p] === LBRACKET) {
+        const close = findByte(buf, p + 1, e, RBRACKET);
+        if (close < 0) return false;
+        if (isLevel(buf, p + 1, close)) {
+          spans[o + 2 * LEVEL] = p + 1;
+          spans[o + 2 * LEVEL + 1] = close;
+          levelFound = true;
+        } else if (attempt === 0) {
+          spans[o + 2 * THREAD] = p + 1;
+          spans[o + 2 * THREAD + 1] = close;
+        } else {
+          return false;
+        }
+        p = skipBlanks(buf, close + 1, e);
+      } else {
+        let end = p;
+        while (end < e && buf[end] !== SPACE && buf[end] !== TAB) end++;
+        const levelEnd = end > p && buf[end - 1] === COLON ? end - 1 : end;
+        if (!isLevel(buf, p, levelEnd)) return false;
+        spans[o + 2 * LEVEL] = p;
+        spans[o + 2 * LEVEL + 1] = levelEnd;
+        levelFound = true;
+        p = skipBlanks(buf, end, e);
+      }
+    }
+    if (!levelFound) return false;
+    if (this.levelIsLast) return true;
+
+    if (p + 1 < e && buf[p] === DASH && buf[p + 1] === SPACE) p = skipBlanks(buf, p + 2, e);
+    if (spans[o + 2 * THREAD] < 0 && p < e && buf[p] === LBRACKET) {
+      const close = findByte(buf, p + 1, e, RBRACKET);
+      if (close >= 0) {
+        spans[o + 2 * THREAD] = p + 1;
+        spans[o + 2 * THREAD + 1] = close;
+        p = skipBlanks(buf, close + 1, e);
+      }
+    }
+    if (spans[o + 2 * LOGGER] < 0 && p < e && buf[p] !== DASH) {
+      let end = p;
+      while (end < e && buf[end] !== SPACE && buf[end] !== TAB) end++;
+      if (end + 2 < e && buf[end] === SPACE && buf[end + 1] === DASH && buf[end + 2] === SPACE) {
+        spans[o + 2 * LOGGER] = p;
+        spans[o + 2 * LOGGER + 1] = end;
+        p = skipBlanks(buf, end + 3, e);
+      } else if (end + 2 === e && buf[end] === SPACE && buf[end + 1] === DASH) {
+        spans[o + 2 * LOGGER] = p;
+        spans[o + 2 * LOGGER + 1] = end;
+        p = e;
+      }
+    }
+    spans[o + 2 * MESSAGE] = p;
+    spans[o + 2 * MESSAGE + 1] = e;
+    return true;
+  }
+
+  reader(field: string): FieldReader | undefined {
+    const slot = SLOT_OF[field];
+    if (slot === undefined) return undefined;
+    if (this.needed !== null && !this.needed.has(field)) {
+      this.needed.add(field);
+      this.levelIsLast = this.computeLevelIsLast();
+    }
+    return slot === TIME ? new ApplogTimeReader() : new ApplogStringReader(field, slot);
+  }
+
+  record(b: LineBatch, row: number): Record<string, Value> {
+    if (this.levelIsLast) {
+      // The message part was not scanned: scan this row fully.
+      this.levelIsLast = false;
+      this.parseLine(b.buf, b.starts[row], b.ends[row], row);
+      this.levelIsLast = this.computeLevelIsLast();
+    }
+    const out: Record<string, Value> = {};
+    const state = this.state;
+    for (const spec of FIELDS) {
+      const slot = SLOT_OF[spec.name];
+      out[spec.name] = slot === TIME ? timeValue(state, row) : stringValue(b.buf, state, row, slot);
+    }
+    return out;
+  }
+}
+
+function skipBlanks(buf: Buffer, p: number, e: number): number {
+  while (p < e && (buf[p] === SPACE || buf[p] === TAB)) p++;
+  return p;
+}
+
+/** Index of the next " - " at or after p, or -1. */
+function findSeparator(buf: Buffer, p: number, e: number): number {
+  for (let q = p; q + 2 < e; q++) {
+    if (buf[q] === SPACE && buf[q + 1] === DASH && buf[q + 2] === SPACE) return q;
+  }
+  return -1;
+}
+
+/** Is buf[s, e) one of the level words, in any case? */
+export function isLevel(buf: Buffer, s: number, e: number): boolean {
+  switch (e - s) {
+    case 4:
+      return wordIs(buf, s, 'info') || wordIs(buf, s, 'warn');
+    case 5:
+      return wordIs(buf, s, 'error') || wordIs(buf, s, 'debug') || wordIs(buf, s, 'trace') || wordIs(buf, s, 'fatal');
+    case 6:
+      return wordIs(buf, s, 'notice') || wordIs(buf, s, 'severe');
+    case 7:
+      return wordIs(buf, s, 'warning');
+    case 8:
+      return wordIs(buf, s, 'critical');
+    default:
+      return false;
+  }
+}
+
+/** Case-insensitive compare with a lowercase ASCII word (letters only, so `| 0x20` lowercases). */
+function wordIs(buf: Buffer, s: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if ((buf[s + i] | 0x20) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+function stringValue(buf: Buffer, state: SpanState, row: number, slot: number): string | null {
+  const i = row * 2 * SLOTS + 2 * slot;
+  const start = state.spans[i];
+  return start < 0 ? null : buf.toString('utf8', start, state.spans[i + 1]);
+}
+
+function timeValue(state: SpanState, row: number): Instant {
+  return new Instant(state.nums[row], state.offsets[row]);
+}
+
+class ApplogStringReader implements FieldReader {
+  readonly type: FieldType = 'string';
+
+  constructor(
+    readonly name: string,
+    private readonly slot: number,
+  ) {}
+
+  str(b: LineBatch, row: number): string | undefined {
+    return stringValue(b.buf, b.parsed as SpanState, row, this.slot) ?? undefined;
+  }
+
+  num(b: LineBatch, row: number): number {
+    const text = this.str(b, row);
+    return text === undefined || text.trim() === '' ? NaN : Number(text);
+  }
+
+  value(b: LineBatch, row: number): Value {
+    return stringValue(b.buf, b.parsed as SpanState, row, this.slot);
+  }
+
+  span(b: LineBatch, row: number, out: Int32Array): boolean {
+    const spans = (b.parsed as SpanState).spans;
+    const i = row * 2 * SLOTS + 2 * this.slot;
+    const start = spans[i];
+    if (start < 0) return false;
+    out[0] = start;
+    out[1] = spans[i + 1];
+    return true;
+  }
+}
+
+class ApplogTimeReader implements FieldReader {
+  readonly name = 'time';
+  readonly type: FieldType = 'time';
+
+  str(b: LineBatch, row: number): string | undefined {
+    const spans = (b.parsed as SpanState).spans;
+    const i = row * 2 * SLOTS;
+    return b.buf.toString('utf8', spans[i], spans[i + 1]);
+  }
+
+  num(b: LineBatch, row: number): number {
+    return (b.parsed as SpanState).nums[row];
+  }
+
+  value(b: LineBatch, row: number): Value {
+    return timeValue(b.parsed as SpanState, row);
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * Compiles a condition into a closure over FieldReaders: `(batch, row) => boolean`, built once
+ * per (query, parser) and called per row in the record phase.
+ *
+ * Hot-path choices:
+ * - string literals (==, !=, startswith, endswith, contains, in) are encoded to bytes once and
+ *   compared against `reader.span` when the reader offers it: no string is decoded per row;
+ * - numbers and times compare `reader.num` (epoch ms for times) against a number fixed at
+ *   compile time;
+ * - each operator gets its own closure, so the per-row code has no switch on the operator.
+ *
+ * Missing fields: every comparison is false except `!=` and `not in`, which are true (see
+ * semantics.ts). A field the parser can never have (no reader) is missing on every row.
+ */
+import type { LineBatch } from '../core/batch.js';
+import type { FieldReader, RowParser } from '../formats/format.js';
+import type { CompareExpr, CompareOp, Expr, FieldRef, InExpr, Literal, MatchesExpr, Operand, TextExpr } from './ast.js';
+import { containsAt, endsWithAt, equalsAnyAt, equalsAt, startsWithAt } from './bytes.js';
+import { QueryError } from './errors.js';
+import {
+  compareNumbers,
+  compareStrings,
+  compareValues,
+  flip,
+  literalText,
+  literalValue,
+  toText,
+} from './semantics.js';
+import { parseInstant } from './time-literal.js';
+
+export type BatchPredicate = (b: LineBatch, row: number) => boolean;
+
+type SpanReader = FieldReader & { span: NonNullable<FieldReader['span']> };
+
+function hasSpan(reader: FieldReader): reader is SpanReader {
+  return typeof reader.span === 'function';
+}
+
+const ALWAYS: BatchPredicate = () => true;
+const NEVER: BatchPredicate = () => false;
+
+function constant(value: boolean): BatchPredicate {
+  return value ? ALWAYS : NEVER;
+}
+
+export function compilePredicate(expr: Expr, parser: RowParser): BatchPredicate {
+  switch (expr.kind) {
+    case 'bool':
+      return constant(expr.value);
+    case 'and': {
+      const left = compilePredicate(expr.left, parser);
+      const right = compilePredicate(expr.right, parser);
+      return (b, row) => left(b, row) && right(b, row);
+    }
+    case 'or': {
+      const left = compilePredicate(expr.left, parser);
+      const right = compilePredicate(expr.right, parser);
+      return (b, row) => left(b, row) || right(b, row);
+    }
+    case 'not': {
+      const inner = compilePredicate(expr.operand, parser);
+      return (b, row) => !inner(b, row);
+    }
+    case 'truthy': {
+      const reader = parser.reader(expr.field.name);
+      if (reader === undefined) return NEVER;
+      return (b, row) => reader.value(b, row) === true;
+    }
+    case 'compare':
+      return compileCompare(expr, parser);
+    case 'text':
+      return compileText(expr, parser);
+    case 'matches':
+      return compileMatches(expr, parser);
+    case 'in':
+      return compileIn(expr, parser);
+  }
+}
+
+/**
+ * A literal compared with a time reader but left as a string (the query was not typechecked):
+ * read it as a time here, once.
+ */
+function asTimeIfNeeded(reader: FieldReader, lit: Literal): Literal {
+  if (reader.type !== 'time' || lit.kind !== 'string') return lit;
+  const instant = parseInstant(lit.value);
+  if (instant === null) throw new QueryError(`'${lit.value}' is not a time`, lit.start);
+  return { kind: 'time', value: instant, text: lit.value, start: lit.start, end: lit.end };
+}
+
+// --- comparisons ------------------------------------------------------------------------------
+
+function compileCompare(expr: CompareExpr, parser: RowParser): BatchPredicate {
+  let { op, left, right } = expr;
+  if (left.kind !== 'field' && right.kind === 'field') {
+    [left, right, op] = [right, left, flip(op)];
+  }
+  if (left.kind !== 'field') {
+    return constant(compareValues(op, literalValue(left), literalValue(right as Literal)));
+  }
+  const reader = parser.reader(left.name);
+  if (reader === undefined) return constant(op === '!=');
+  if (right.kind === 'field') return compareFields(op, reader, right, parser);
+
+  const lit = asTimeIfNeeded(reader, right);
+  switch (lit.kind) {
+    case 'number':
+      return compareNumber(op, reader, lit.value);
+    case 'time':
+      return compareNumber(op, reader, lit.value.ms);
+    case 'bool': {
+      const v = lit.value;
+      if (op === '==') return (b, row) => reader.value(b, row) === v;
+      if (op === '!=') return (b, row) => reader.value(b, row) !== v;
+      return NEVER;
+    }
+    case 'string':
+      if (op === '==') return stringEquals(reader, lit.value, false);
+      if (op === '!=') return stringEquals(reader, lit.value, true);
+      return compareText(op, reader, lit.value);
+  }
+}
+
+/** `reader op x` on numbers; NaN (missing, not numeric) is false for all but `!=`. */
+function compareNumber(op: CompareOp, reader: FieldReader, x: number): BatchPredicate {
+  switch (op) {
+    case '==':
+      return (b, row) => reader.num(b, row) === x;
+    case '!=':
+      return (b, row) => reader.num(b, row) !== x;
+    case '<':
+      return (b, row) => reader.num(b, row) < x;
+    case '<=':
+      return (b, row) => reader.num(b, row) <= x;
+    case '>':
+      return (b, row) => reader.num(b, row) > x;
+    case '>=':
+      return (b, row) => reader.num(b, row) >= x;
+  }
+}
+
+/** Ordering of a field's text against a string (code-unit order). */
+function compareText(op: CompareOp, reader: FieldReader, text: string): BatchPredicate {
+  return (b, row) => compareStrings(op, reader.str(b, row), text);
+}
+
+/** `==` / `!=` against a string: bytes when the reader has spans, else the decoded string. */
+function stringEquals(reader: FieldReader, text: string, negate: boolean): BatchPredicate {
+  if (hasSpan(reader)) {
+    const lit = Buffer.from(text, 'utf8');
+    const out = new Int32Array(2);
+    if (negate) return (b, row) => !(reader.span(b, row, out) && equalsAt(b.buf, out[0]!, out[1]!, lit));
+    return (b, row) => reader.span(b, row, out) && equalsAt(b.buf, out[0]!, out[1]!, lit);
+  }
+  if (negate) return (b, row) => reader.str(b, row) !== text;
+  return (b, row) => reader.str(b, row) === text;
+}
+
+/** Field against field: numerically when either side is a number or time, else as text. */
+function compareFields(op: CompareOp, a: FieldReader, ref: FieldRef, parser: RowParser): BatchPredicate {
+  const c = parser.reader(ref.name);
+  if (c === undefined) return constant(op === '!=');
+  const numeric = (t: FieldReader['type']): boolean => t === 'number' || t === 'time';
+  if (numeric(a.type) || numeric(c.type)) return (b, row) => compareNumbers(op, a.num(b, row), c.num(b, row));
+  if (a.type === 'any' && c.type === 'any') {
+    // Dynamic values: numbers when both read as numbers, else text.
+    return (b, row) => {
+      const x = a.num(b, row);
+      const y = c.num(b, row);
+      if (x === x && y === y) return compareNumbers(op, x, y);
+      return compareStrings(op, a.str(b, row), c.str(b, row));
+    };
+  }
+  return (b, row) => compareStrings(op, a.str(b, row), c.str(b, row));
+}
+
+// --- text operators ---------------------------------------------------------------------------
+
+type SpanTest = (buf: Uint8Array, start: number, end: number, lit: Uint8Array) => boolean;
+type StringTest = (s: string, lit: string) => boolean;
+
+const TEXT_TESTS: Readonly<Record<TextExpr['op'], { span: SpanTest; str: StringTest }>> = {
+  contains: { span: containsAt, str: (s, lit) => s.includes(lit) },
+  startswith: { span: startsWithAt, str: (s, lit) => s.startsWith(lit) },
+  endswith: { span: endsWithAt, str: (s, lit) => s.endsWith(lit) },
+};
+
+function compileText(expr: TextExpr, parser: RowParser): BatchPredicate {
+  const tests = TEXT_TESTS[expr.op];
+  const { left, right } = expr;
+  if (left.kind === 'field' && right.kind !== 'field') {
+    const reader = parser.reader(left.name);
+    if (reader === undefined) return NEVER;
+    const text = literalText(right);
+    if (hasSpan(reader)) {
+      const lit = Buffer.from(text, 'utf8');
+      const out = new Int32Array(2);
+      const test = tests.span;
+      return (b, row) => reader.span(b, row, out) && test(b.buf, out[0]!, out[1]!, lit);
+    }
+    const test = tests.str;
+    return (b, row) => {
+      const s = reader.str(b, row);
+      return s !== undefined && test(s, text);
+    };
+  }
+  // Rare shapes (a literal on the left, two fields): decode both sides.
+  const l = textGetter(left, parser);
+  const r = textGetter(right, parser);
+  const test = tests.str;
+  return (b, row) => {
+    const s = l(b, row);
+    const t = r(b, row);
+    return s !== undefined && t !== undefined && test(s, t);
+  };
+}
+
+function textGetter(op: Operand, parser: RowParser): (b: LineBatch, row: number) => string | undefined {
+  if (op.kind !== 'field') {
+    const text = literalText(op);
+    return () => text;
+  }
+  const reader = parser.reader(op.name);
+  if (reader === undefined) return () => undefined;
+  return (b, row) => reader.str(b, row);
+}
+
+function compileMatches(expr: MatchesExpr, parser: RowParser): BatchPredicate {
+  const regex = expr.regex;
+  if (expr.subject.kind !== 'field') return constant(regex.test(toText(literalValue(expr.subject)) ?? ''));
+  const reader = parser.reader(expr.subject.name);
+  if (reader === undefined) return NEVER;
+  return (b, row) => {
+    const s = reader.str(b, row);
+    return s !== undefined && regex.test(s);
+  };
+}
+
+// --- in / not in ------------------------------------------------------------------------------
+
+function compileIn(expr: InExpr, parser: RowParser): BatchPredicate {
+  const { subject, negated } = expr;
+  if (subject.kind !== 'field') {
+    const v = literalValue(subject);
+    const hit = expr.values.some((lit) => compareValues('==', v, literalValue(lit)));
+    return constant(hit !== negated);
+  }
+  const reader = parser.reader(subject.name);
+  if (reader === undefined) return constant(negated);
+
+  const numbers = new Set<number>();
+  const strings: string[] = [];
+  const bools = new Set<boolean>();
+  for (const value of expr.values) {
+    const lit = asTimeIfNeeded(reader, value);
+    if (lit.kind === 'number') numbers.add(lit.value);
+    else if (lit.kind === 'time') numbers.add(lit.value.ms);
+    else if (lit.kind === 'bool') bools.add(lit.value);
+    else strings.push(lit.value);
+  }
+
+  const parts: BatchPredicate[] = [];
+  if (numbers.size > 0) parts.push((b, row) => numbers.has(reader.num(b, row)));
+  if (strings.length > 0) parts.push(stringsIn(reader, strings));
+  if (bools.size > 0) {
+    parts.push((b, row) => {
+      const v = reader.value(b, row);
+      return typeof v === 'boolean' && bools.has(v);
+    });
+  }
+  const hit = anyOf(parts);
+  return negated ? (b, row) => !hit(b, row) : hit;
+}
+
+function stringsIn(reader: FieldReader, strings: readonly string[]): BatchPredicate {
+  if (hasSpan(reader)) {
+    const lits = strings.map((s) => Buffer.from(s, 'utf8'));
+    const out = new Int32Array(2);
+    return (b, row) => reader.span(b, row, out) && equalsAnyAt(b.buf, out[0]!, out[1]!, lits);
+  }
+  const set = new Set(strings);
+  return (b, row) => {
+    const s = reader.str(b, row);
+    return s !== undefined && set.has(s);
+  };
+}
+
+function anyOf(parts: readonly BatchPredicate[]): BatchPredicate {
+  if (parts.length === 0) return NEVER;
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2) {
+    const [p, q] = parts as [BatchPredicate, BatchPredicate];
+    return (b, row) => p(b, row) || q(b, row);
+  }
+  return (b, row) => {
+    for (let i = 0; i < parts.length; i++) if (parts[i]!(b, row)) return true;
+    return false;
+  };
+}

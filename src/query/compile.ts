@@ -1,0 +1,7 @@
+/**
+ * Compiling typed AST nodes into closures. The record phase works on LineBatch rows through a
+ * RowParser's FieldReaders; the row phase (after an aggregate) works on Rows by column index.
+ */
+export { compilePredicate, type BatchPredicate } from './compile-predicate.js';
+export { compileValue, compileGroupKey, bucketStart, type BatchValue } from './compile-value.js';
+export { compileRowPredicate, type RowPredicate } from './compile-row.js';
