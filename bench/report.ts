@@ -57,7 +57,7 @@ export function formatSize(size: SizeResult, runs: number): string {
     }
   }
   const checks = size.jobs.flatMap((j) =>
-    j.checks.map((c) => `  ${c.ok === false ? '!!! MISMATCH' : c.ok === null ? 'info' : 'ok  '}  ${j.job}: ${c.text}`),
+    j.checks.map((c) => `  ${c.ok === false ? '!!! MISMATCH' : c.ok === null ? 'info' : 'ok  '}  ${c.text}`),
   );
   return [
     `== ${size.label}: ${size.lines.toLocaleString('en-US')} lines, ${(size.bytes / MiB).toFixed(1)} MiB (${size.file}); ` +
@@ -90,4 +90,16 @@ export function formatMachine(machine: Record<string, string>): string {
   return Object.entries(machine)
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
+}
+
+/** The exact command lines compared, from the first size (the file name differs per size only). */
+export function formatCommands(results: BenchResults): string {
+  const first = results.sizes[0];
+  if (!first) return '';
+  const lines = ['== commands (first size) ==', `  ${first.floor.command}`];
+  for (const job of first.jobs) {
+    lines.push(`${job.job}:`);
+    for (const t of job.tools) lines.push(`  ${t.tool.padEnd(7)} ${t.command}`);
+  }
+  return lines.join('\n');
 }

@@ -17,7 +17,7 @@ import { parseCount } from './chunk-file.js';
 import { ensureAccessLog } from './dataset.js';
 import { selectJobs, type Job } from './jobs.js';
 import { measure, median, rssMethod, type Command, type Measurement, type StdoutMode } from './measure.js';
-import { formatFlatness, formatMachine, formatSize } from './report.js';
+import { formatCommands, formatFlatness, formatMachine, formatSize } from './report.js';
 import {
   judgeFlatness,
   type BenchResults,
@@ -119,7 +119,8 @@ function failureText(m: Measurement): string {
 }
 
 function describe(c: Command): string {
-  return [c.cmd === process.execPath ? 'node' : c.cmd, ...c.args.map((a) => (/^[\w./=-]+$/.test(a) ? a : `'${a}'`))].join(' ');
+  const quote = (a: string) => (/^[\w./=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return [c.cmd === process.execPath ? 'node' : c.cmd, ...c.args.map(quote)].join(' ');
 }
 
 class ToolRunner {
@@ -157,25 +158,21 @@ function logsiftCommand(query: string, file: string, extra: string[] = []): Comm
   return { cmd: process.execPath, args: [cli, '--no-progress', ...extra, query, file] };
 }
 
-async function checkFilter(job: Job, file: string): Promise<CheckResult[]> {
-  const commands: Array<[ToolName, Command]> = [
-    ['logsift', logsiftCommand(job.query, file)],
-    ['mawk', job.mawk(file)],
-    ['naive', { cmd: process.execPath, args: [NAIVE, job.id, file] }],
-  ];
+/** Runs each tool once more with its output counted; a tool whose timed runs failed is not rerun. */
+async function checkFilter(job: Job, runners: ToolRunner[]): Promise<CheckResult[]> {
   const counts: string[] = [];
   const values = new Map<ToolName, number>();
-  for (const [tool, command] of commands) {
-    const m = await measure(command, 'count-lines');
-    if (m.exitCode !== 0) counts.push(`${tool} failed`);
+  for (const runner of runners) {
+    const tool = runner.result.tool;
+    const m = runner.result.error === undefined ? await measure(runner.command, 'count-lines') : undefined;
+    if (m === undefined || m.exitCode !== 0) counts.push(`${tool} failed`);
     else {
       values.set(tool, m.stdoutLines);
       counts.push(`${tool} ${m.stdoutLines}`);
     }
   }
-  const distinct = new Set(values.values());
-  const ok = values.has('mawk') && values.has('logsift') && distinct.size === 1;
-  return [{ ok, text: `output lines: ${counts.join(', ')}` }];
+  const ok = values.has('mawk') && values.has('logsift') && new Set(values.values()).size === 1;
+  return [{ ok, text: `${job.query}: output lines: ${counts.join(', ')}` }];
 }
 
 /** logsift's number against mawk's: equal when exact, else within a sketch's error. */
@@ -246,7 +243,7 @@ async function runJob(job: Job, file: string, runs: number): Promise<JobResult> 
     for (const runner of runners) await runner.runOnce(`${job.id} run ${r + 1}/${runs}`);
   }
   progress(`  ${job.id}: checking answers`);
-  const checks = aggregate ? await checkAggregate(job, file, runners) : await checkFilter(job, file);
+  const checks = aggregate ? await checkAggregate(job, file, runners) : await checkFilter(job, runners);
   for (const c of checks) if (c.ok === false) progress(`!!! MISMATCH ${job.id}: ${c.text}`);
 
   const [logsift, mawk] = runners.map((r) => r.result);
@@ -330,6 +327,7 @@ async function main(): Promise<void> {
   const flat = formatFlatness(results);
   if (flat) parts.push(flat);
   else if (jobs.some((j) => j.flatRss)) parts.push('(RSS flatness needs two sizes, e.g. --sizes 1m,10m)');
+  parts.push(formatCommands(results));
   process.stdout.write(parts.join('\n\n') + '\n');
   const mismatches = sizes.flatMap((s) => s.jobs.flatMap((j) => j.checks.filter((c) => c.ok === false)));
   if (mismatches.length > 0) process.stdout.write(`\n!!! ${mismatches.length} answer mismatch(es): see "answers" above\n`);

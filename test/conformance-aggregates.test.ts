@@ -17,7 +17,14 @@ import {
   awkStatusCounts,
   awkSumBytes,
 } from './support/awk-queries.js';
-import { type AccessFormat, type AccessRecord, parseClfTime, referenceRecords, tally } from './support/reference.js';
+import {
+  type AccessFormat,
+  type AccessRecord,
+  isoOffsetMinutes,
+  parseClfTime,
+  referenceRecords,
+  tally,
+} from './support/reference.js';
 import { assertSameCounts, describe, jsonRows, rowsToCounts, scalar, type JsonRow } from './support/conformance.js';
 
 /**
@@ -115,10 +122,36 @@ test('sum(bytes) over the ten NASA files goes past 2^31 and stays exact', { skip
   assert.equal(scalar(['sum(bytes)', ...NASA], 'sum(bytes)'), expected);
 });
 
+/** javagrok: hostnames as well as IPs, CRLF, `-` sizes. basjes hackers: IPv6 clients, full-URL requests. */
 for (const file of [JAVAGROK, BASJES_HACKERS]) {
   const format: AccessFormat = file === JAVAGROK ? 'common' : 'combined';
-  test(`count by status on ${file} equals awk`, { skip }, () => {
+  test(`count by status, sum(bytes) and count_distinct(host) on ${file} equal awk`, { skip }, () => {
     assertSameCounts(rowsToCounts(jsonRows(['count by status', file]), 'status'), awkStatusCounts(format, [file]), file);
+    assert.equal(scalar(['sum(bytes)', file], 'sum(bytes)'), awkSumBytes(format, [file]));
+    const hosts = awkHostCounts(format, [file]);
+    if (file === BASJES_HACKERS) assert.ok([...hosts.keys()].some((h) => h.includes(':')), 'IPv6 clients present');
+    assertDistinct(['count_distinct(host)', file], 'count_distinct(host)', hosts.size);
+  });
+}
+
+/**
+ * Lines are not in time order (nginx_logs.txt starts 08:05:32 then 08:05:23; elastic has 12:05:48
+ * then 12:05:17 around line 8898), so min(time) and max(time) must compare instants, not positions.
+ * The reference takes the smallest and largest instant over all records; logsift's answer is
+ * read back with Date.parse and must keep the offset the log wrote.
+ */
+for (const ds of [DATASETS[0]!, DATASETS[1]!]) {
+  test(`min(time) and max(time) on ${ds.label} (lines out of order) equal the reference`, { skip }, () => {
+    const all = records(ds);
+    const min = all.reduce((m, r) => Math.min(m, r.time.ms), Infinity);
+    const max = all.reduce((m, r) => Math.max(m, r.time.ms), -Infinity);
+    assert.ok(all.some((r, i) => i > 0 && r.time.ms < all[i - 1]!.time.ms), 'some line is earlier than the one before it');
+    for (const [query, expected] of [['min(time)', min], ['max(time)', max]] as const) {
+      const got = scalar([query, ...ds.files], query);
+      assert.equal(typeof got, 'string', `${query}: ${JSON.stringify(got)}`);
+      assert.equal(Date.parse(got as string), expected, `${query}: ${got}`);
+      assert.equal(isoOffsetMinutes(got as string), all[0]!.time.offsetMinutes, `${query}: offset of ${got}`);
+    }
   });
 }
 

@@ -270,5 +270,5 @@ test('expression node offsets cover their source text', () => {
   assert.equal(text.slice(left.start, left.end), 'host == "a"');
   assert.equal(text.slice(right.start, right.end), 'not (bytes > 10 or path matches /x/)');
   assert.ok(right.kind === 'not');
-  assert.equal(text.slice(right.operand.start, right.operand.end), 'bytes > 10 or path matches /x/');
+  assert.equal(text.slice(right.operand.start, right.operand.end), '(bytes > 10 or path matches /x/)', 'parentheses belong to the node');
 });

@@ -92,6 +92,21 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
 
   const wantsRecords = untypedPlan.mode === 'lines' && spec.output !== 'auto';
   const needed = wantsRecords ? null : neededFields(query);
+  const split = pipe(
+    fromList(sources),
+    open(ctx),
+    cat(ctx),
+    lines(ctx),
+  );
+  // Printing lines through heads alone needs no field: such a run never parses (like cat or head).
+  const needsParse = !(
+    untypedPlan.mode === 'lines' &&
+    spec.output === 'auto' &&
+    untypedPlan.recordSteps.every((step) => step.kind === 'head')
+  );
+  const parsed = needsParse
+    ? parse(ctx, { format: spec.format, needed, onFormat: (_s, format) => void planFor(format) })(split)
+    : split;
   const recordStages: Stage<LineBatch, LineBatch>[] = untypedPlan.recordSteps.map((step, k) =>
     step.kind === 'head'
       ? (take(ctx, step.n) as Stage<LineBatch, LineBatch>)
@@ -102,18 +117,11 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
         }),
   );
 
+
+  const batches = recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
   const notes: string[] = [];
   const output = (schema: RowSchema): RowSink => outputSink(spec, outFd, schema, notes);
   const sink = makeSink(spec, untypedPlan, ctx, outFd, output, say);
-
-  const parsed = pipe(
-    fromList(sources),
-    open(ctx),
-    cat(ctx),
-    lines(ctx),
-    parse(ctx, { format: spec.format, needed, onFormat: (_s, format) => void planFor(format) }),
-  );
-  const batches = recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
 
   try {
     for await (const b of batches) {

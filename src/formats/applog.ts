@@ -178,8 +178,8 @@ class ApplogParser implements RowParser {
   }
 
   reader(field: string): FieldReader | undefined {
+    if (!Object.hasOwn(SLOT_OF, field)) return undefined;
     const slot = SLOT_OF[field];
-    if (slot === undefined) return undefined;
     if (this.needed !== null && !this.needed.has(field)) {
       this.needed.add(field);
       this.levelIsLast = this.computeLevelIsLast();

@@ -33,8 +33,8 @@ export function open(ctx: RunContext) {
  * reported to the context and skipped; what it yielded before failing has already flowed on.
  */
 export function cat(ctx: RunContext) {
+  const stats = ctx.profile.stage('read');
   return async function* catStage(opened: AsyncIterable<OpenedSource>): AsyncGenerator<Chunk> {
-    const stats = ctx.profile.stage('read');
     for await (const { source, chunks } of opened) {
       let consumed = 0;
       try {

@@ -61,8 +61,8 @@ export function splitLines(
  * streams by, so an endless line costs at most the limit in memory.
  */
 export function lines(ctx: RunContext) {
+  const stats = ctx.profile.stage('lines');
   return async function* linesStage(chunks: AsyncIterable<Chunk>): AsyncGenerator<LineBatch> {
-    const stats = ctx.profile.stage('lines');
     const limit = ctx.maxLineLength;
     let carry: Buffer | null = null; // start of an unfinished line
     let carryLong = false; // the unfinished line already passed the limit: drop until newline

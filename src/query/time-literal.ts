@@ -44,9 +44,13 @@ function build(
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const offset = parseOffset(zone);
   if (offset === null) return null;
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC rolls 31 April over to 1 May: reject instead of silently moving the day.
-  if (new Date(local).getUTCDate() !== day) return null;
+  // setUTCFullYear, unlike Date.UTC, keeps years 0-99 as written.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  // Dates roll 31 April over to 1 May: reject instead of silently moving the day.
+  if (date.getUTCDate() !== day) return null;
+  const local = date.getTime();
   return new Instant(local - offset * 60_000, offset);
 }
 

@@ -17,8 +17,8 @@ export type PredicateFactory = (parser: RowParser) => RowPredicate;
  */
 export function filterBatches(ctx: RunContext, makePredicate: PredicateFactory, stageName = 'filter') {
   const compiled = new Map<RowParser, RowPredicate>();
+  const stats = ctx.profile.stage(stageName);
   return async function* filterStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
-    const stats = ctx.profile.stage(stageName);
     for await (const b of batches) {
       const parser = b.parser;
       if (!parser) throw new Error('filter needs parsed batches: put parse() before filter()');

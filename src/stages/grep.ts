@@ -7,8 +7,8 @@ import type { RunContext } from './context.js';
  */
 export function grep(ctx: RunContext, needle: string | Buffer) {
   const pattern = typeof needle === 'string' ? Buffer.from(needle) : needle;
+  const stats = ctx.profile.stage('grep');
   return async function* grepStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
-    const stats = ctx.profile.stage('grep');
     for await (const b of batches) {
       const t0 = performance.now();
       stats.recordsIn += b.selCount;

@@ -15,8 +15,8 @@ export function recordOf(b: LineBatch, row: number): RecordObject {
  * line's text under `line`) and yields the results one array per batch. One await per batch.
  */
 export function map<T>(ctx: RunContext, fn: (record: RecordObject, b: LineBatch, row: number) => T) {
+  const stats = ctx.profile.stage('map');
   return async function* mapStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<T[]> {
-    const stats = ctx.profile.stage('map');
     for await (const b of batches) {
       const t0 = performance.now();
       const out = new Array<T>(b.selCount);
@@ -35,8 +35,8 @@ export function map<T>(ctx: RunContext, fn: (record: RecordObject, b: LineBatch,
 
 /** Formats each selected line: `line` gives the original text, `ndjson` the parsed record as JSON. */
 export function format(ctx: RunContext, how: 'line' | 'ndjson' | ((record: RecordObject) => string)) {
+  const stats = ctx.profile.stage('format');
   return async function* formatStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<string[]> {
-    const stats = ctx.profile.stage('format');
     for await (const b of batches) {
       const t0 = performance.now();
       const out = new Array<string>(b.selCount);

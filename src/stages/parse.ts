@@ -35,8 +35,8 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
     return parser;
   };
 
+  const stats = ctx.profile.stage('parse');
   return async function* parseStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
-    const stats = ctx.profile.stage('parse');
     let source: Source | null = null;
     let parser: RowParser | null = null;
     let undetectable = false;

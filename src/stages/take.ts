@@ -7,10 +7,10 @@ import type { RunContext } from './context.js';
  * on a 50 GB file reads a chunk or two.
  */
 export function take(ctx: RunContext, n: number) {
+  const stats = ctx.profile.stage('take');
   return async function* takeStage<T extends LineBatch | readonly unknown[]>(
     items: AsyncIterable<T>,
   ): AsyncGenerator<T> {
-    const stats = ctx.profile.stage('take');
     let left = n;
     if (left <= 0) return;
     for await (const item of items) {

@@ -93,6 +93,7 @@ export class AccessRowParser implements RowParser {
   parse(b: LineBatch, onMalformed: (row: number) => void): void {
     const state = this.state;
     state.ensureRows(b.count);
+    this.matcher.beginBatch();
     const { buf, starts, ends, sel } = b;
     const selCount = b.selCount;
     let kept = 0;
@@ -139,6 +140,7 @@ export class AccessRowParser implements RowParser {
     this.fullParser ??= this.format.parser(null);
     const full = this.fullParser;
     full.state.ensureRows(1);
+    full.matcher.beginBatch();
     if (!full.matchRow(b.buf, b.starts[row], b.ends[row], 0)) return {};
     return full.recordOf(b.buf, 0);
   }

@@ -65,6 +65,15 @@ export class AccessMatcher {
   private readonly scanners: (StrftimeScanner | undefined)[];
   private readonly fieldStart: Int32Array;
   private readonly resume: Int32Array;
+  /**
+   * Per text field, the last native search for its literal's first byte: `memoFound[i]` is the
+   * first occurrence at or after `memoFrom[i]` in `memoBuf` (-1: none). Rows come in increasing
+   * order, so later searches usually fall inside a known answer: the native memchr-speed
+   * indexOf is used, yet a batch without the byte is scanned once, not once per line.
+   */
+  private memoBuf: Buffer | null = null;
+  private readonly memoFrom: Int32Array;
+  private readonly memoFound: Int32Array;
   private readonly clf = new ClfTimeParser();
   private readonly iso = new IsoTimeScanner();
   private readonly time = newTimeOut();
@@ -83,6 +92,16 @@ export class AccessMatcher {
     this.decodeTime = new Uint8Array(n).fill(1);
     this.fieldStart = new Int32Array(n);
     this.resume = new Int32Array(n);
+    this.memoFrom = new Int32Array(n);
+    this.memoFound = new Int32Array(n);
+  }
+
+  /**
+   * Forgets the search memo. Called at the start of every batch: an engine may refill the same
+   * Buffer object with new bytes, so identity alone does not prove the memo is still true.
+   */
+  beginBatch(): void {
+    this.memoBuf = null;
   }
 
   /**
@@ -108,7 +127,12 @@ export class AccessMatcher {
     let i = 0;
     fieldStart[0] = resume[0] = s + this.literalLengths[0];
     while (i < stop) {
-      const end = this.findEnd(i, buf, e, nums, offsets, numBase);
+      let end = this.findEnd(i, buf, e, nums, offsets, numBase);
+      if (end > fieldStart[i] && this.stripQuestion[i] === 1 && buf[fieldStart[i]] !== QUESTION) {
+        // A query string is empty or starts with "?": let an earlier field try again.
+        resume[i] = e + 1;
+        end = -1;
+      }
       if (end < 0) {
         if (--budget < 0) return false;
         let j = i - 1;
@@ -118,7 +142,7 @@ export class AccessMatcher {
         continue;
       }
       let start = fieldStart[i];
-      if (this.stripQuestion[i] === 1 && start < end && buf[start] === QUESTION) start++;
+      if (this.stripQuestion[i] === 1 && start < end) start++;
       spans[spanBase + 2 * i] = start;
       spans[spanBase + 2 * i + 1] = end;
       i++;
@@ -136,6 +160,7 @@ export class AccessMatcher {
     const start = this.fieldStart[i];
     const lit = this.literals[i + 1];
     const last = i === this.fieldCount - 1;
+    if (lit.length === 0 && !last) return this.beforeQueryEnd(i, buf, e);
     switch (this.kinds[i]) {
       case TOKEN:
         return last ? this.lastFieldEnd(i, buf, e, true) : this.tokenEnd(i, buf, e, lit);
@@ -188,6 +213,29 @@ export class AccessMatcher {
     return end;
   }
 
+  /**
+   * A field directly followed by Apache's `%q` (`%U%q`): it ends at a `?`, or where the text
+   * after the (then empty) query begins.
+   */
+  private beforeQueryEnd(i: number, buf: Buffer, e: number): number {
+    const after = this.literals[i + 2];
+    const queryIsLast = i + 2 === this.fieldCount;
+    const noSpaces = this.kinds[i] === TOKEN;
+    for (let p = this.resume[i]; p <= e; p++) {
+      const c = p < e ? buf[p] : -1;
+      const found =
+        c === QUESTION ||
+        (queryIsLast ? p === e - after.length && matchesAt(buf, p, e, after) : after.length > 0 && c === after[0] && matchesAt(buf, p, e, after));
+      if (found) {
+        this.resume[i] = p + 1;
+        return p;
+      }
+      if (noSpaces && c === SPACE) break;
+    }
+    this.resume[i] = e + 1;
+    return -1;
+  }
+
   private tokenEnd(i: number, buf: Buffer, e: number, lit: Buffer): number {
     const first = lit[0];
     for (let p = this.resume[i]; p < e; p++) {
@@ -204,11 +252,16 @@ export class AccessMatcher {
 
   private textEnd(i: number, buf: Buffer, e: number, lit: Buffer): number {
     const start = this.fieldStart[i];
-    const quoted = lit[0] === QUOTE;
+    const first = lit[0];
+    const quoted = first === QUOTE;
     let p = this.resume[i];
     for (;;) {
-      p = findLiteral(buf, p, e, lit);
+      p = this.findFirstByte(i, buf, p, e, first);
       if (p < 0) break;
+      if (!matchesAt(buf, p, e, lit)) {
+        p++;
+        continue;
+      }
       if (!(quoted && escaped(buf, start, p))) {
         this.resume[i] = p + 1;
         return p;
@@ -217,6 +270,21 @@ export class AccessMatcher {
     }
     this.resume[i] = e + 1;
     return -1;
+  }
+
+  /** Index of the first `byte` in [from, e), or -1, through the per-field memo. */
+  private findFirstByte(i: number, buf: Buffer, from: number, e: number, byte: number): number {
+    if (buf !== this.memoBuf) {
+      this.memoBuf = buf;
+      this.memoFrom.fill(0x7fffffff);
+    }
+    const found = this.memoFound[i];
+    if (from < this.memoFrom[i] || (found >= 0 && from > found)) {
+      this.memoFrom[i] = from;
+      this.memoFound[i] = buf.indexOf(byte, from);
+    }
+    const f = this.memoFound[i];
+    return f >= 0 && f < e ? f : -1;
   }
 
   private numberEnd(

@@ -125,16 +125,23 @@ const KNOWN: Record<string, Known> = {
   gzip_ratio: { scan: 'decimal' },
 };
 
+/** Names with a fixed meaning in logsift; a variable spelled like one is not made its alias. */
+const CANONICAL_NAMES: ReadonlySet<string> = new Set([
+  'host', 'ident', 'user', 'time', 'method', 'url', 'path', 'query', 'protocol', 'status', 'bytes', 'referer', 'agent',
+]);
+
 function nginxField(variable: string): FieldItem {
   const directive = `$${variable}`;
-  const known = KNOWN[variable];
+  const known = Object.hasOwn(KNOWN, variable) ? KNOWN[variable] : undefined;
   if (known) {
     const name = known.name ?? variable;
+    // `$host` must not answer to `host`, which is the client everywhere else.
+    const aliased = name !== variable && !CANONICAL_NAMES.has(variable);
     return {
       kind: 'field',
       directive,
       name,
-      aliases: name === variable ? [] : [variable],
+      aliases: aliased ? [variable] : [],
       scan: known.scan,
       promoteTo: known.promoteTo,
       epochScale: known.epochScale,

@@ -100,7 +100,8 @@ export function buildTemplate(source: string, items: readonly TemplateItem[], wh
       literals[literals.length - 1] += item.text;
       continue;
     }
-    if (fieldItems.length > 0 && literals[literals.length - 1] === '') {
+    // `%U%q` is the one idiom with no text between fields: a query starts with its own `?`.
+    if (fieldItems.length > 0 && literals[literals.length - 1] === '' && !item.stripQuestion) {
       const previous = fieldItems[fieldItems.length - 1].directive;
       throw new UsageError(
         `bad ${what} "${source}": ${previous} and ${item.directive} need literal text between them`,

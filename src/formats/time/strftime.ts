@@ -41,7 +41,7 @@ export function compileStrftime(pattern: string): StrftimeScanner {
       }
       const d = text[++i];
       if (d === undefined) throw new UsageError(`bad time pattern "${pattern}": ends with "%"`);
-      if (EXPANSIONS[d]) {
+      if (Object.hasOwn(EXPANSIONS, d)) {
         expand(EXPANSIONS[d]);
         continue;
       }
