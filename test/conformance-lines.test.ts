@@ -108,3 +108,12 @@ test('stdin (`-`) gives the same lines as the path', { skip }, () => {
   assert.equal(r.code, 0, describe(['-'], r));
   assertSameLines(r.stdout, readLogLines(dataPath(JAVAGROK)), 'stdin');
 });
+
+/** An empty QUERY (it names no path) is the same as no query: every line. */
+test("an empty query ('') prints every line, across a junction of two NASA files", { skip }, () => {
+  const files = [NASA[0]!, NASA[1]!];
+  const r = sift(['', ...files]);
+  assert.equal(r.code, 0, describe(['', ...files], r));
+  assertSameLines(r.stdout, files.flatMap((f) => readLogLines(dataPath(f))), "'' on xaa xab");
+  assert.equal(r.stdout.split('\n').length - 1, wcLinesCorrected(dataPath(files[0]!)) + wcLinesCorrected(dataPath(files[1]!)));
+});

@@ -310,3 +310,17 @@ test('rows of one batch do not leak into the next (state reused)', () => {
   assert.equal(method?.str(second.batch, 0), 'POST');
   assert.equal(parser.reader('status')?.num(second.batch, 0), 500);
 });
+
+test('projection never changes which lines are malformed', () => {
+  const lines = [
+    COMBINED,
+    '46.118.127.106 - - [20/May/2015:12:05:17 +0000] "GET /configlib.py HTTP/1.1" 200 235 "-" "Mozilla/5.0 (compatible; Googlebot/2.1',
+    '1.2.3.4 - - [31/Feb/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"',
+    COMBINED,
+  ].join('\n');
+  for (const needed of [null, new Set<string>(), new Set(['status']), new Set(['host']), new Set(['path']), new Set(['time'])]) {
+    const p = parseText(resolveFormat('combined'), lines, needed);
+    assert.deepEqual(p.malformed, [1, 2], `needed: ${needed ? [...needed].join(',') || '(none)' : 'null'}`);
+    assert.deepEqual(p.rows, [0, 3]);
+  }
+});

@@ -90,3 +90,12 @@ test('logfmt: many pairs grow the pair store', () => {
   assert.equal(valueOf(p, 'k49', 199), 49);
   assert.equal(valueOf(p, 'k0', 0), 0);
 });
+
+test('logfmt: keys named like Object.prototype members are plain keys', () => {
+  const p = parseText(logfmt, 'constructor=1 __proto__=2');
+  assert.equal(valueOf(p, 'constructor'), 1);
+  assert.equal(valueOf(p, 'toString'), null);
+  const record = p.parser.record(p.batch, 0);
+  assert.deepEqual(Object.keys(record), ['constructor', '__proto__']);
+  assert.equal(record.__proto__ as unknown, 2);
+});

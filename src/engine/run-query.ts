@@ -66,6 +66,7 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
   const ctx = new RunContext({
     maxLineLength: spec.maxLineLength,
     strict: spec.strict,
+    reuseBuffers: true, // this pipeline is strictly sequential and copies what it keeps
     onInputError: (e) => {
       progress?.clear();
       say(`logsift: ${e.message}`);

@@ -110,13 +110,18 @@ class ApplogParser implements RowParser {
     spans[o + 2 * THREAD] = spans[o + 2 * THREAD + 1] = -1;
     spans[o + 2 * LOGGER] = spans[o + 2 * LOGGER + 1] = -1;
 
-    // Python's "ts - logger - LEVEL - message".
+    // Python's "ts - logger - LEVEL - message" (or "ts - LEVEL - message").
     if (buf[p] === DASH && buf[p + 1] === SPACE) {
-      const loggerEnd = findSeparator(buf, p + 2, e);
-      if (loggerEnd < 0) return false;
-      spans[o + 2 * LOGGER] = p + 2;
-      spans[o + 2 * LOGGER + 1] = loggerEnd;
-      p = loggerEnd + 3;
+      p += 2;
+      let wordEnd = p;
+      while (wordEnd < e && buf[wordEnd] !== SPACE) wordEnd++;
+      if (!isLevel(buf, p, wordEnd)) {
+        const loggerEnd = findSeparator(buf, p, e);
+        if (loggerEnd < 0) return false;
+        spans[o + 2 * LOGGER] = p;
+        spans[o + 2 * LOGGER + 1] = loggerEnd;
+        p = loggerEnd + 3;
+      }
     }
 
     // The level, perhaps after a [thread], perhaps itself in brackets.

@@ -103,7 +103,10 @@ class LogfmtParser implements RowParser {
     const first = state.firstPair[row];
     for (let i = first; i < first + state.pairCount[row]; i++) {
       const key = b.buf.toString('utf8', state.pairs[i * PAIR_INTS], state.pairs[i * PAIR_INTS + 1]);
-      if (!(key in out)) out[key] = pairValue(b.buf, state, i);
+      // defineProperty: a key named __proto__ must stay a plain key.
+      if (!Object.hasOwn(out, key)) {
+        Object.defineProperty(out, key, { value: pairValue(b.buf, state, i), enumerable: true, writable: true, configurable: true });
+      }
     }
     return out;
   }

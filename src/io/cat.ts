@@ -22,7 +22,7 @@ const EMPTY = Buffer.alloc(0);
 export function open(ctx: RunContext) {
   return async function* openStage(sources: AsyncIterable<Source>): AsyncGenerator<OpenedSource> {
     for await (const source of sources) {
-      yield { source, chunks: openSource(source, { chunkSize: ctx.chunkSize }) };
+      yield { source, chunks: openSource(source, { chunkSize: ctx.chunkSize, reuseBuffers: ctx.options.reuseBuffers ?? false }) };
     }
   };
 }

@@ -8,6 +8,8 @@ export interface OpenOptions {
   chunkSize?: number;
   /** The stream read for standard input (STDIN_SOURCE), default process.stdin; for tests. */
   stdin?: NodeJS.ReadableStream;
+  /** Let plain-file reads recycle chunk buffers (see readFileChunks): only for consumers that never keep a chunk past the next one. */
+  reuseBuffers?: boolean;
 }
 
 const DEFAULT_CHUNK_SIZE = 1024 * 1024;
@@ -28,7 +30,7 @@ export function openSource(source: Source, options: OpenOptions = {}): AsyncIter
   const read = (): AsyncGenerator<Buffer> =>
     source.path === null
       ? readStreamChunks(source.name, options.stdin ?? process.stdin)
-      : readFileChunks(source.name, source.path, chunkSize);
+      : readFileChunks(source.name, source.path, chunkSize, options.reuseBuffers ?? false);
   return { [Symbol.asyncIterator]: () => readDecompressed(source.name, read()) };
 }
 

@@ -10,6 +10,11 @@ export interface RunOptions {
   maxLineLength?: number;
   /** Bytes per read for plain files. */
   chunkSize?: number;
+  /**
+   * Recycle read buffers: a batch (and its bytes) is then valid only until the next batch is
+   * pulled. The CLI's pipeline never keeps one; library users who collect batches must not set it.
+   */
+  reuseBuffers?: boolean;
   /** Stop at the first malformed line instead of counting it. */
   strict?: boolean;
   /** Told at once when an input fails (the CLI prints it); the run goes on with the next input. */

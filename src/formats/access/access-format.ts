@@ -36,11 +36,10 @@ export class AccessLogFormat implements LogFormat {
 }
 
 /**
- * Parses batches of access-log lines with one AccessMatcher. Projection: only the fields up to
- * the last needed one (plus the next, to check it starts where it should) are matched, times
- * are decoded only when needed, and the request line is split only when one of its parts is.
- * So a query on `status` stops scanning a combined line after the status; rows are then
- * validated only that far. With no needed fields (or null) the whole line is validated.
+ * Parses batches of access-log lines with one AccessMatcher. Projection: the request line is
+ * split only when one of its parts is needed; strings are never decoded here, only located.
+ * Every line is still matched whole (a combined line truncated inside its user agent is
+ * malformed for `count by status` too), so results never depend on which fields a query reads.
  */
 export class AccessRowParser implements RowParser {
   private readonly matcher: AccessMatcher;
@@ -48,8 +47,6 @@ export class AccessRowParser implements RowParser {
   private readonly needed: Set<string> | null;
   private readonly requestSlot: number;
   private splitRequestLine = true;
-  private full = true;
-  private fullParser: AccessRowParser | null = null;
 
   constructor(
     readonly format: AccessLogFormat,
@@ -63,31 +60,10 @@ export class AccessRowParser implements RowParser {
     this.plan();
   }
 
-  /** Sets how far to match, which times to decode and whether to split the request line. */
+  /** Decides whether to split the request line. */
   private plan(): void {
-    const n = this.format.template.fields.length;
-    const decode = this.matcher.decodeTime;
-    let last = -1;
-    if (this.needed !== null) {
-      decode.fill(0);
-      this.splitRequestLine = false;
-      for (const name of this.needed) {
-        const ref = this.format.refs.get(name);
-        if (!ref) continue;
-        if (ref.derived) this.splitRequestLine = true;
-        if (ref.type === 'time') decode[ref.fieldIndex] = 1;
-        last = Math.max(last, ref.fieldIndex);
-      }
-    }
-    if (last < 0) {
-      decode.fill(1);
-      this.splitRequestLine = true;
-      this.matcher.stop = n;
-    } else {
-      this.matcher.stop = Math.min(n, last + 2);
-    }
-    this.splitRequestLine &&= this.requestSlot >= 0;
-    this.full = this.matcher.stop === n && decode.every((d) => d === 1) && (this.splitRequestLine || this.requestSlot < 0);
+    const needsPart = [...(this.needed ?? [])].some((name) => this.format.refs.get(name)?.derived);
+    this.splitRequestLine = this.requestSlot >= 0 && (this.needed === null || needsPart);
   }
 
   parse(b: LineBatch, onMalformed: (row: number) => void): void {
@@ -109,15 +85,19 @@ export class AccessRowParser implements RowParser {
 
   private matchRow(buf: Buffer, s: number, e: number, row: number): boolean {
     const state = this.state;
-    const spanBase = row * state.spanStride;
-    if (!this.matcher.match(buf, s, e, state.spans, spanBase, state.nums, state.offsets, row * state.numStride)) {
+    if (!this.matcher.match(buf, s, e, state.spans, row * state.spanStride, state.nums, state.offsets, row * state.numStride)) {
       return false;
     }
-    if (this.splitRequestLine) {
-      const r = spanBase + 2 * this.requestSlot;
-      splitRequest(buf, state.spans[r], state.spans[r + 1], state.spans, spanBase + 2 * this.format.template.fields.length);
-    }
+    if (this.splitRequestLine) this.splitRequestOf(buf, row);
     return true;
+  }
+
+  /** Writes the request's parts (method, url, path, query, protocol) into the row's spans. */
+  private splitRequestOf(buf: Buffer, row: number): void {
+    const state = this.state;
+    const spanBase = row * state.spanStride;
+    const r = spanBase + 2 * this.requestSlot;
+    splitRequest(buf, state.spans[r], state.spans[r + 1], state.spans, spanBase + 2 * this.format.template.fields.length);
   }
 
   /**
@@ -135,21 +115,12 @@ export class AccessRowParser implements RowParser {
   }
 
   record(b: LineBatch, row: number): Record<string, Value> {
-    if (this.full) return this.recordOf(b.buf, row);
-    // A projected parser did not decode everything: match the row again with a full parser.
-    this.fullParser ??= this.format.parser(null);
-    const full = this.fullParser;
-    full.state.ensureRows(1);
-    full.matcher.beginBatch();
-    if (!full.matchRow(b.buf, b.starts[row], b.ends[row], 0)) return {};
-    return full.recordOf(b.buf, 0);
-  }
-
-  private recordOf(buf: Buffer, row: number): Record<string, Value> {
+    // A projected parser may not have split the request line of this row yet.
+    if (!this.splitRequestLine && this.requestSlot >= 0) this.splitRequestOf(b.buf, row);
     const out: Record<string, Value> = {};
     for (const spec of this.format.fields) {
       const ref = this.format.refs.get(spec.name) as AccessFieldRef;
-      out[spec.name] = fieldValue(buf, this.state, row, ref);
+      out[spec.name] = fieldValue(b.buf, b.parsed as SpanState, row, ref);
     }
     return out;
   }

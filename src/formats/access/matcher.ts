@@ -1,6 +1,6 @@
 import { BACKSLASH, DASH, DOT, QUESTION, QUOTE, SPACE, isDigit, findLiteral, matchesAt } from '../bytes.js';
 import { newTimeOut } from '../time/civil.js';
-import { CLF_TIME_LENGTH, ClfTimeParser } from '../time/clf-time.js';
+import { ClfTimeParser } from '../time/clf-time.js';
 import { IsoTimeScanner } from '../time/iso-time.js';
 import type { StrftimeScanner } from '../time/strftime.js';
 import type { ScanKind, Template } from './template.js';
@@ -45,16 +45,12 @@ const MAX_ATTEMPTS = 200;
  * `GET /images/" HTTP/1.0`, because after the first `" ` no status follows. A quote preceded by an
  * odd number of backslashes is an escape and never ends a quoted field.
  *
- * Only fields [0, stop) are matched (projection): the caller sets `stop` one past the last field
- * it needs plus one more, so the field after a needed one is checked to start plausibly.
- * Numbers are decoded while they are scanned; times only where `decodeTime[i]` is set.
+ * Every line is matched whole, whatever the query needs, so which lines are malformed never
+ * depends on the query. Numbers and times are decoded while they are scanned: that is how
+ * they are validated (and how a number's end is found); the CLF date cache keeps it cheap.
  */
 export class AccessMatcher {
   readonly fieldCount: number;
-  /** Fields [0, stop) are matched. */
-  stop: number;
-  /** 1 where field i is a time to decode into nums/offsets; otherwise its shape is only located. */
-  readonly decodeTime: Uint8Array;
 
   private readonly literals: readonly Buffer[];
   private readonly literalLengths: Int32Array;
@@ -81,7 +77,6 @@ export class AccessMatcher {
   constructor(template: Template) {
     const n = template.fields.length;
     this.fieldCount = n;
-    this.stop = n;
     this.literals = template.literals;
     this.literalLengths = Int32Array.from(template.literals, (lit) => lit.length);
     this.kinds = Uint8Array.from(template.fields, (f) => KIND_CODES[f.scan]);
@@ -89,7 +84,6 @@ export class AccessMatcher {
     this.stripQuestion = Uint8Array.from(template.fields, (f) => (f.stripQuestion ? 1 : 0));
     this.epochScale = Float64Array.from(template.fields, (f) => f.epochScale ?? 1);
     this.scanners = template.fields.map((f) => f.strftime);
-    this.decodeTime = new Uint8Array(n).fill(1);
     this.fieldStart = new Int32Array(n);
     this.resume = new Int32Array(n);
     this.memoFrom = new Int32Array(n);
@@ -106,7 +100,7 @@ export class AccessMatcher {
 
   /**
    * Matches buf[s, e). On success writes, for each matched field i, its byte range to
-   * spans[spanBase + 2i], spans[spanBase + 2i + 1], and for numbers and decoded times the value
+   * spans[spanBase + 2i], spans[spanBase + 2i + 1], and for numbers and times the value
    * (epoch ms for times) to nums[numBase + i] and the time's UTC offset to offsets[numBase + i].
    */
   match(
@@ -120,13 +114,13 @@ export class AccessMatcher {
     numBase: number,
   ): boolean {
     if (!matchesAt(buf, s, e, this.literals[0])) return false;
-    const stop = this.stop;
+    const n = this.fieldCount;
     const fieldStart = this.fieldStart;
     const resume = this.resume;
     let budget = MAX_ATTEMPTS;
     let i = 0;
     fieldStart[0] = resume[0] = s + this.literalLengths[0];
-    while (i < stop) {
+    while (i < n) {
       let end = this.findEnd(i, buf, e, nums, offsets, numBase);
       if (end > fieldStart[i] && this.stripQuestion[i] === 1 && buf[fieldStart[i]] !== QUESTION) {
         // A query string is empty or starts with "?": let an earlier field try again.
@@ -146,7 +140,7 @@ export class AccessMatcher {
       spans[spanBase + 2 * i] = start;
       spans[spanBase + 2 * i + 1] = end;
       i++;
-      if (i < stop) fieldStart[i] = resume[i] = end + this.literalLengths[i];
+      if (i < n) fieldStart[i] = resume[i] = end + this.literalLengths[i];
     }
     return true;
   }
@@ -176,13 +170,9 @@ export class AccessMatcher {
         // The zone follows the only space inside a CLF time, so search past it.
         const end = last ? e - lit.length : findLiteral(buf, start + 21, e, lit);
         if (end < 0 || (last && !matchesAt(buf, end, e, lit))) return -1;
-        if (this.decodeTime[i] === 1) {
-          if (!this.clf.parse(buf, start, end, this.time)) return -1;
-          nums[numBase + i] = this.time.ms;
-          offsets[numBase + i] = this.time.offsetMinutes;
-        } else if (end - start !== CLF_TIME_LENGTH) {
-          return -1;
-        }
+        if (!this.clf.parse(buf, start, end, this.time)) return -1;
+        nums[numBase + i] = this.time.ms;
+        offsets[numBase + i] = this.time.offsetMinutes;
         return end;
       }
       default: {
