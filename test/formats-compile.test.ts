@@ -92,8 +92,10 @@ test('Apache LogFormat: %{...}t with epoch and strftime patterns', () => {
   assert.ok(time instanceof Instant);
   assert.equal(time.ms, Date.UTC(2024, 2, 5, 4, 37, 8));
   assert.equal(time.offsetMinutes, 90);
-  const clf = parseText(resolveFormat('%h %{%d/%b/%Y:%H:%M:%S %z}t %>s'), '1.2.3.4 [10/Oct/2000:13:55:36 -0700] 200');
-  assert.equal(numOf(clf, 'time'), Date.UTC(2000, 9, 10, 20, 55, 36), 'the CLF pattern reads like %t');
+  const clf = parseText(resolveFormat('%h [%{%d/%b/%Y:%H:%M:%S %z}t] %>s'), '1.2.3.4 [10/Oct/2000:13:55:36 -0700] 200');
+  assert.equal(numOf(clf, 'time'), Date.UTC(2000, 9, 10, 20, 55, 36));
+  const begin = parseText(resolveFormat('%h %{begin:}t %>s'), '1.2.3.4 [10/Oct/2000:13:55:36 -0700] 200');
+  assert.equal(numOf(begin, 'time'), Date.UTC(2000, 9, 10, 20, 55, 36), '%{begin:}t writes brackets like %t');
 });
 
 test('Apache LogFormat: modifiers are accepted, %% is a literal', () => {
@@ -182,6 +184,14 @@ test('nginx log_format: "-" for a missing request time or upstream time reads as
   assert.equal(valueOf(p, 'request_time'), null);
   assert.ok(Number.isNaN(numOf(p, 'request_time')));
   assert.equal(valueOf(p, 'upstream_response_time'), null);
+});
+
+test('nginx log_format: a second time variable keeps its own name', () => {
+  const p = parseText(resolveFormat('$time_local $status $msec'), '10/Oct/2000:13:55:36 -0700 200 1700000000.123');
+  assert.deepEqual(p.malformed, []);
+  assert.deepEqual(p.parser.format.fields?.map((f) => f.name), ['time', 'status', 'msec']);
+  assert.equal(numOf(p, 'time'), Date.UTC(2000, 9, 10, 20, 55, 36), 'unbracketed CLF time');
+  assert.equal(numOf(p, 'msec'), 1700000000123);
 });
 
 test('nginx log_format compile errors', () => {

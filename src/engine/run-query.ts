@@ -264,9 +264,18 @@ function recordRows(_spec: QueryRunSpec, output: (schema: RowSchema) => RowSink,
 function outputSink(spec: QueryRunSpec, outFd: number, schema: RowSchema, notes: string[]): RowSink {
   const lineAt = schema.columns.indexOf(HIDDEN_LINE);
   if (lineAt >= 0) {
+    // Rows that still stand for whole records: their line as is, or (--json) their record's JSON.
+    const asArray = spec.output === 'json';
+    let first = true;
     return {
-      row: (r) => void writeText(outFd, `${String(r[lineAt])}\n`),
-      end: () => {},
+      row: (r) => {
+        const text = String(r[lineAt]);
+        writeText(outFd, asArray ? `${first ? '[\n' : ',\n'}${text}` : `${text}\n`);
+        first = false;
+      },
+      end: () => {
+        if (asArray) writeText(outFd, first ? '[]\n' : '\n]\n');
+      },
     };
   }
   for (const [column, error] of Object.entries(schema.estimates ?? {})) {

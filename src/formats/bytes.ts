@@ -58,13 +58,6 @@ export function findLastByte(buf: Buffer, from: number, end: number, byte: numbe
   return -1;
 }
 
-/** True when buf[start, end) holds exactly the ASCII text `text`. */
-export function bytesEqualAscii(buf: Buffer, start: number, end: number, text: string): boolean {
-  if (end - start !== text.length) return false;
-  for (let i = 0; i < text.length; i++) if (buf[start + i] !== text.charCodeAt(i)) return false;
-  return true;
-}
-
 /**
  * Parses a plain decimal number (`-12`, `3.25`, `1e3`) in buf[start, end); NaN when the range is
  * empty or is not entirely a number. Integers and short fractions are computed from the digits

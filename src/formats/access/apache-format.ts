@@ -16,9 +16,10 @@ import { buildTemplate, type FieldItem, type ScanKind, type Template, type Templ
  * | %l                 | ident                 | token                                  |
  * | %u                 | user                  | token                                  |
  * | %t                 | time                  | `[10/Oct/2000:13:55:36 -0700]`         |
+ * | %{begin:}t %{end:}t | time                 | as %t                                  |
  * | %{sec,msec,usec}t  | time                  | epoch number                           |
  * | %{msec_frac}t %{usec_frac}t | msec_frac, usec_frac | number                       |
- * | %{strftime}t       | time                  | as the pattern says (time/strftime.ts) |
+ * | %{strftime}t       | time                  | as the pattern says, no brackets (time/strftime.ts) |
  * | %r                 | request (+ method, url, path, query, protocol derived) | text  |
  * | %m %U %q %H        | method, path, query (without `?`), protocol | token            |
  * | %s %>s %<s         | status                | int                                    |
@@ -89,8 +90,8 @@ export function compileApacheFormat(format: string): Template {
       literal += '%';
       continue;
     }
-    if (letter === 't' && (arg === undefined || isClfPattern(arg))) {
-      // %t writes its own brackets.
+    if (letter === 't' && timePattern(arg) === '') {
+      // %t (and %{begin:}t, %{end:}t) writes its own brackets; %{pattern}t does not.
       literal += '[';
       flush();
       items.push(field(directive, 'time', 'clf_time'));
@@ -104,9 +105,9 @@ export function compileApacheFormat(format: string): Template {
   return buildTemplate(format, items, 'LogFormat');
 }
 
-function isClfPattern(arg: string): boolean {
-  const pattern = arg.replace(/^(begin|end):/, '');
-  return pattern === '%d/%b/%Y:%H:%M:%S %z';
+/** The pattern of %{...}t without its begin:/end: prefix; '' for the default CLF time. */
+function timePattern(arg: string | undefined): string {
+  return (arg ?? '').replace(/^(begin|end):/, '');
 }
 
 function field(directive: string, name: string, scan: ScanKind, extra: Partial<FieldItem> = {}): FieldItem {
@@ -180,14 +181,13 @@ function apacheField(format: string, directive: string, letter: string, arg: str
     case 'e': return field(directive, `env_${snakeCase(needArg(format, directive, arg))}`, 'token');
     case 'C': return field(directive, `cookie_${snakeCase(needArg(format, directive, arg))}`, 'token');
     case 'n': return field(directive, `note_${snakeCase(needArg(format, directive, arg))}`, 'token');
-    case 't': return timeField(format, directive, arg ?? '');
+    case 't': return timeField(format, directive, timePattern(arg));
     default:
       throw bad(format, `unknown directive ${directive}`);
   }
 }
 
-function timeField(format: string, directive: string, arg: string): FieldItem {
-  const pattern = arg.replace(/^(begin|end):/, '');
+function timeField(format: string, directive: string, pattern: string): FieldItem {
   switch (pattern) {
     case 'sec': return field(directive, 'time', 'epoch_time', { epochScale: 1000 });
     case 'msec': return field(directive, 'time', 'epoch_time', { epochScale: 1 });

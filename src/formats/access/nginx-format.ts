@@ -4,7 +4,9 @@ import { buildTemplate, type FieldItem, type ScanKind, type Template, type Templ
 /**
  * Compiles an nginx `log_format` string (the text between the quotes of the directive) into a
  * Template. Every variable becomes a field; variables with a canonical meaning take the canonical
- * name and keep the variable's name as an alias, the rest are named after the variable.
+ * name and keep the variable's name as an alias (when the canonical name is already taken, as
+ * for a second time variable, they keep the variable's name); the rest are named after the
+ * variable.
  *
  * | variable                  | field                        | kind            |
  * |---------------------------|------------------------------|-----------------|

@@ -62,7 +62,7 @@ export interface FieldItem {
   name: string;
   /** Take this canonical name instead when no other field of the format has it (%a -> host). */
   readonly promoteTo?: string;
-  readonly aliases: string[];
+  aliases: string[];
   readonly scan: ScanKind;
   readonly epochScale?: number;
   readonly strftime?: StrftimeScanner;
@@ -88,7 +88,7 @@ export function typeOfScan(scan: ScanKind): FieldType {
 
 /**
  * Turns a compiler's items into a Template: merges adjacent literals, settles names (promotion
- * to canonical names, then `_2`, `_3` suffixes for repeats), widens a token written between
+ * to canonical names; a repeat takes its alias, else a `_2`, `_3` suffix), widens a token written between
  * double quotes to text (quotes are there because the value may hold spaces), and rejects two
  * fields with nothing between them, which no byte scan could split.
  */
@@ -139,10 +139,16 @@ function settleNames(items: FieldItem[]): void {
       item.name = target;
     }
   }
+  // A repeated name falls back to the field's own alias (nginx: the variable's name), else `_2`...
   const seen = new Map<string, number>();
+  const taken = new Set(items.map((item) => item.name));
   for (const item of items) {
     const count = (seen.get(item.name) ?? 0) + 1;
     seen.set(item.name, count);
-    if (count > 1) item.name = `${item.name}_${count}`;
+    if (count === 1) continue;
+    const own = item.aliases.find((alias) => !taken.has(alias));
+    item.name = own ?? `${item.name}_${count}`;
+    item.aliases = item.aliases.filter((alias) => alias !== item.name);
+    taken.add(item.name);
   }
 }
