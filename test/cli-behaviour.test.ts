@@ -140,7 +140,10 @@ test('count_distinct past its exact bound is marked as an estimate', () => {
   const figure = /~(\d+)/.exec(r.stdout);
   assert.ok(figure, r.stdout);
   assert.ok(Math.abs(Number(figure[1]) - 500) / 500 < 0.05, `estimate ${figure[1]} of 500`);
-  assert.match(r.stderr, /count_distinct\(host\) is an estimate/);
+  assert.match(r.stdout, /~ estimate: count_distinct\(host\)/);
+  const csv = runCli(['count_distinct(host)', '--distinct-limit', '50', '--csv'], { input: hosts.join('\n') + '\n' });
+  assert.match(csv.stdout, /^count_distinct\(host\)\n\d+\n$/);
+  assert.match(csv.stderr, /count_distinct\(host\) is an estimate/);
 });
 
 test('a sort of more rows than --sort-limit warns that the result is incomplete', () => {

@@ -1,5 +1,6 @@
 import type { AggregateStage, Expr, Query, Stage } from '../query/ast.js';
 import { expandTop } from '../query/ast.js';
+import { addExprFields } from '../query/typecheck.js';
 
 /** A step of the record phase, run on batches before any row exists. */
 export type RecordStep = { kind: 'where'; expr: Expr } | { kind: 'head'; n: number };
@@ -54,7 +55,7 @@ export function rowStageFields(stages: readonly Stage[]): string[] {
         stage.keys.forEach((k) => add(k.column.name));
         break;
       case 'where':
-        exprFields(stage.expr, add);
+        addExprFields(stage.expr, (ref) => add(ref.name));
         break;
       case 'aggregate':
         stage.groupBy.forEach((k) => add(k.kind === 'bin' ? k.field.name : k.name));
@@ -73,31 +74,4 @@ export function rowStageFields(stages: readonly Stage[]): string[] {
 /** True when a stage among these replaces records by new columns (so original lines are gone). */
 export function rowStagesProject(stages: readonly Stage[]): boolean {
   return stages.some((s) => s.kind === 'fields' || s.kind === 'aggregate' || s.kind === 'top');
-}
-
-export function exprFields(expr: Expr, add: (name: string) => void): void {
-  switch (expr.kind) {
-    case 'and':
-    case 'or':
-      exprFields(expr.left, add);
-      exprFields(expr.right, add);
-      break;
-    case 'not':
-      exprFields(expr.operand, add);
-      break;
-    case 'compare':
-    case 'text':
-      if (expr.left.kind === 'field') add(expr.left.name);
-      if (expr.right.kind === 'field') add(expr.right.name);
-      break;
-    case 'matches':
-    case 'in':
-      if (expr.subject.kind === 'field') add(expr.subject.name);
-      break;
-    case 'truthy':
-      add(expr.field.name);
-      break;
-    case 'bool':
-      break;
-  }
 }

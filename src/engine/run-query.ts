@@ -8,6 +8,7 @@ import { lines } from '../io/lines.js';
 import type { RowSink } from '../operators/row-sink.js';
 import { createWriter } from '../output/index.js';
 import { formatProfile } from '../profile/report.js';
+import type { StageStats } from '../profile/stage-stats.js';
 import { compilePredicate } from '../query/compile.js';
 import { parseQuery } from '../query/parser.js';
 import { neededFields, typecheck } from '../query/typecheck.js';
@@ -161,7 +162,7 @@ function makeSink(
         const writer = new RecordWriter(outFd, spec.output);
         return timed(stats, { consume: (b) => writer.writeBatch(b), done: false, end: () => writer.end() });
       }
-      if (spec.output === 'csv' || spec.output === 'table') return recordRows(spec, output, stats);
+      if (spec.output === 'csv' || spec.output === 'table') return recordRows(output, stats);
       const writer = new LineWriter(outFd);
       return timed(stats, { consume: (b) => writer.writeBatch(b), done: false, end: () => writer.flush() });
     }
@@ -185,7 +186,7 @@ function makeSink(
 }
 
 /** Counts records into a sink stage and times it for --profile. */
-function timed(stats: import('../profile/stage-stats.js').StageStats, sink: BatchSink): BatchSink {
+function timed(stats: StageStats, sink: BatchSink): BatchSink {
   return {
     consume(b) {
       const t0 = performance.now();
@@ -237,7 +238,7 @@ function materialize(
 }
 
 /** Filter mode with --csv / --table: records become rows over the first record's fields. */
-function recordRows(_spec: QueryRunSpec, output: (schema: RowSchema) => RowSink, stats: import('../profile/stage-stats.js').StageStats): BatchSink {
+function recordRows(output: (schema: RowSchema) => RowSink, stats: StageStats): BatchSink {
   let columns: string[] | null = null;
   let sink: RowSink | null = null;
   return timed(stats, {
@@ -278,9 +279,12 @@ function outputSink(spec: QueryRunSpec, outFd: number, schema: RowSchema, notes:
       },
     };
   }
-  for (const [column, error] of Object.entries(schema.estimates ?? {})) {
-    notes.push(`note: ${column} is an estimate (relative error about ${(error * 100).toFixed(2)}%)`);
-  }
   const kind = spec.output === 'auto' ? 'table' : spec.output;
+  // A table marks estimates itself (~ and a footer); JSON and CSV keep plain numbers, so say it on stderr.
+  if (kind !== 'table') {
+    for (const [column, error] of Object.entries(schema.estimates ?? {})) {
+      notes.push(`note: ${column} is an estimate (relative error about ${(error * 100).toFixed(2)}%)`);
+    }
+  }
   return createWriter(kind, schema, { write: (s: string) => writeText(outFd, s) });
 }

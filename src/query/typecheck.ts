@@ -347,7 +347,8 @@ export function neededFields(query: Query): Set<string> {
   return out;
 }
 
-function addExprFields(expr: Expr, add: (ref: FieldRef) => void): void {
+/** Calls `add` for every field an expression reads. */
+export function addExprFields(expr: Expr, add: (ref: FieldRef) => void): void {
   const operand = (op: Operand): void => {
     if (op.kind === 'field') add(op);
   };

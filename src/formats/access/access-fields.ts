@@ -2,11 +2,18 @@ import { Instant, type Value } from '../../core/value.js';
 import { parseDecimal } from '../bytes.js';
 import type { FieldType } from '../format.js';
 import type { SpanState } from '../span-state.js';
+import { newTimeOut } from '../time/civil.js';
+import { ClfTimeParser } from '../time/clf-time.js';
 import { REQUEST_PARTS } from './request-line.js';
 import type { Template } from './template.js';
 
-/** How a field of an access format is stored and turned into a Value. */
-export type AccessValueKind = 'string' | 'number' | 'numlist' | 'time';
+/**
+ * How a field of an access format is stored and turned into a Value. A `clf_time` is only
+ * validated while matching (a line's malformed-ness depends on it, its value rarely matters):
+ * it is decoded from its bytes when read. Other times are decoded while matching (their scan
+ * finds their end) and read from `nums`.
+ */
+export type AccessValueKind = 'string' | 'number' | 'numlist' | 'time' | 'clf_time';
 
 /** Where one named field of an access format lives in a SpanState. */
 export interface AccessFieldRef {
@@ -26,7 +33,15 @@ export function fieldRefs(template: Template): Map<string, AccessFieldRef> {
   const refs = new Map<string, AccessFieldRef>();
   template.fields.forEach((field, index) => {
     const kind: AccessValueKind =
-      field.type === 'time' ? 'time' : field.scan === 'numlist' ? 'numlist' : field.type === 'number' ? 'number' : 'string';
+      field.scan === 'clf_time'
+        ? 'clf_time'
+        : field.type === 'time'
+          ? 'time'
+          : field.scan === 'numlist'
+            ? 'numlist'
+            : field.type === 'number'
+              ? 'number'
+              : 'string';
     const ref: AccessFieldRef = { name: field.name, type: field.type, kind, slot: index, fieldIndex: index, derived: false };
     refs.set(field.name, ref);
     for (const alias of field.aliases) if (!refs.has(alias)) refs.set(alias, ref);
@@ -65,6 +80,8 @@ export function fieldNumber(buf: Buffer, state: SpanState, row: number, ref: Acc
     case 'number':
     case 'time':
       return state.nums[row * state.numStride + ref.slot];
+    case 'clf_time':
+      return decodeClfTime(buf, state, row, ref.slot) ? decoded.ms : NaN;
     case 'numlist':
       return sumOfNumbers(buf, spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot));
     default:
@@ -80,11 +97,21 @@ export function fieldValue(buf: Buffer, state: SpanState, row: number, ref: Acce
       const i = row * state.numStride + ref.slot;
       return new Instant(state.nums[i], state.offsets[i]);
     }
+    case 'clf_time':
+      return decodeClfTime(buf, state, row, ref.slot) ? new Instant(decoded.ms, decoded.offsetMinutes) : null;
     default: {
       const n = fieldNumber(buf, state, row, ref);
       return n === n ? n : null;
     }
   }
+}
+
+/** Decodes the matched (so valid) CLF time of the row's slot into `decoded`; one cache for all rows. */
+const clfDecoder = new ClfTimeParser();
+const decoded = newTimeOut();
+
+function decodeClfTime(buf: Buffer, state: SpanState, row: number, slot: number): boolean {
+  return clfDecoder.parse(buf, spanStart(state, row, slot), spanEnd(state, row, slot), decoded);
 }
 
 /**

@@ -4,6 +4,8 @@ import type { FieldReader, FieldSpec, LogFormat, RowParser } from '../format.js'
 import { fieldRefs, fieldValue, type AccessFieldRef } from './access-fields.js';
 import { accessReader } from './access-readers.js';
 import { SpanState } from '../span-state.js';
+import { ForwardMatcher } from './forward-matcher.js';
+import { WRITE_NUM, WRITE_SPAN } from './forward-source.js';
 import { AccessMatcher } from './matcher.js';
 import { REQUEST_PARTS, splitRequest } from './request-line.js';
 import type { Template } from './template.js';
@@ -36,17 +38,25 @@ export class AccessLogFormat implements LogFormat {
 }
 
 /**
- * Parses batches of access-log lines with one AccessMatcher. Projection: the request line is
- * split only when one of its parts is needed; strings are never decoded here, only located.
- * Every line is still matched whole (a combined line truncated inside its user agent is
- * malformed for `count by status` too), so results never depend on which fields a query reads.
+ * Parses batches of access-log lines. Each line goes first through the ForwardMatcher (one pass,
+ * compiled for the template, right for nearly every line), and when that cannot decide, through
+ * the backtracking AccessMatcher, which decides; both give the same answer for a line the first
+ * accepts.
+ *
+ * Every line is matched whole (a combined line truncated inside its user agent is malformed for
+ * `count by status` too), so which lines are malformed never depends on the query. What is
+ * *stored* does: only the spans and numbers of the needed fields, and the request line is split
+ * only when one of its parts is needed. Strings are never decoded here, only located.
  */
 export class AccessRowParser implements RowParser {
   private readonly matcher: AccessMatcher;
+  private forward: ForwardMatcher;
   private readonly state: SpanState;
   private readonly needed: Set<string> | null;
   private readonly requestSlot: number;
   private splitRequestLine = true;
+  /** The batch whose rows `state` describes, so that a late reader() can complete them. */
+  private lastBatch: LineBatch | null = null;
 
   constructor(
     readonly format: AccessLogFormat,
@@ -57,39 +67,65 @@ export class AccessRowParser implements RowParser {
     this.state = new SpanState(2 * (n + REQUEST_PARTS.length), n);
     this.requestSlot = format.refs.get('request')?.slot ?? -1;
     this.needed = needed === null ? null : new Set(needed);
-    this.plan();
+    this.forward = this.plan();
   }
 
-  /** Decides whether to split the request line. */
-  private plan(): void {
-    const needsPart = [...(this.needed ?? [])].some((name) => this.format.refs.get(name)?.derived);
-    this.splitRequestLine = this.requestSlot >= 0 && (this.needed === null || needsPart);
+  /** Decides what to store for the needed fields, and compiles the forward matcher for it. */
+  private plan(): ForwardMatcher {
+    const template = this.format.template;
+    const writes = new Uint8Array(template.fields.length);
+    if (this.needed === null) writes.fill(WRITE_SPAN | WRITE_NUM);
+    let needsPart = this.needed === null;
+    for (const name of this.needed ?? []) {
+      const ref = this.format.refs.get(name);
+      if (!ref) continue;
+      // A number's reader reads its span too (str()), so store both.
+      writes[ref.fieldIndex] = WRITE_SPAN | WRITE_NUM;
+      if (ref.derived) needsPart = true;
+    }
+    this.splitRequestLine = this.requestSlot >= 0 && needsPart;
+    return new ForwardMatcher(template, writes);
   }
 
   parse(b: LineBatch, onMalformed: (row: number) => void): void {
     const state = this.state;
     state.ensureRows(b.count);
     this.matcher.beginBatch();
+    this.forward.beginBatch();
+    this.lastBatch = b;
     const { buf, starts, ends, sel } = b;
     const selCount = b.selCount;
+    const forward = this.forward.usable ? this.forward : null;
+    const { spans, nums, offsets, spanStride, numStride } = state;
+    const split = this.splitRequestLine;
     let kept = 0;
     for (let k = 0; k < selCount; k++) {
       const row = sel[k];
-      if (this.matchRow(buf, starts[row], ends[row], row)) sel[kept++] = row;
-      else onMalformed(row);
+      const s = starts[row];
+      const e = ends[row];
+      if (
+        (forward !== null && forward.match(buf, s, e, spans, row * spanStride, nums, offsets, row * numStride)) ||
+        this.matcher.match(buf, s, e, spans, row * spanStride, nums, offsets, row * numStride)
+      ) {
+        if (split) this.splitRequestOf(buf, row);
+        sel[kept++] = row;
+      } else {
+        onMalformed(row);
+      }
     }
     b.selCount = kept;
     b.parsed = state;
     b.parser = this;
   }
 
-  private matchRow(buf: Buffer, s: number, e: number, row: number): boolean {
+  /**
+   * Stores every field of a row parse() kept, whatever was needed: the backtracking matcher
+   * writes them all, and agrees with the forward one on where they are.
+   */
+  private completeRow(b: LineBatch, row: number): void {
     const state = this.state;
-    if (!this.matcher.match(buf, s, e, state.spans, row * state.spanStride, state.nums, state.offsets, row * state.numStride)) {
-      return false;
-    }
-    if (this.splitRequestLine) this.splitRequestOf(buf, row);
-    return true;
+    this.matcher.match(b.buf, b.starts[row], b.ends[row], state.spans, row * state.spanStride, state.nums, state.offsets, row * state.numStride);
+    if (this.requestSlot >= 0) this.splitRequestOf(b.buf, row);
   }
 
   /** Writes the request's parts (method, url, path, query, protocol) into the row's spans. */
@@ -102,21 +138,26 @@ export class AccessRowParser implements RowParser {
 
   /**
    * A reader for the field or one of its aliases. Asking for a field outside `needed` widens
-   * what later parse() calls decode, so ask before parsing.
+   * what later parse() calls store, and completes the rows of the batch parsed last.
    */
   reader(field: string): FieldReader | undefined {
     const ref = this.format.refs.get(field);
     if (!ref) return undefined;
     if (this.needed !== null && !this.needed.has(field)) {
       this.needed.add(field);
-      this.plan();
+      this.forward = this.plan();
+      const b = this.lastBatch;
+      if (b !== null && b.parsed === this.state) {
+        this.matcher.beginBatch();
+        for (let k = 0; k < b.selCount; k++) this.completeRow(b, b.sel[k]);
+      }
     }
     return accessReader(ref);
   }
 
   record(b: LineBatch, row: number): Record<string, Value> {
-    // A projected parser may not have split the request line of this row yet.
-    if (!this.splitRequestLine && this.requestSlot >= 0) this.splitRequestOf(b.buf, row);
+    // A projected parser stored only the needed fields of this row.
+    if (this.needed !== null) this.completeRow(b, row);
     const out: Record<string, Value> = {};
     for (const spec of this.format.fields) {
       const ref = this.format.refs.get(spec.name) as AccessFieldRef;

@@ -1,33 +1,21 @@
-import { BACKSLASH, DASH, DOT, QUESTION, QUOTE, SPACE, isDigit, findLiteral, matchesAt } from '../bytes.js';
+import { DASH, DOT, QUESTION, QUOTE, SPACE, isDigit, findLiteral, matchesAt } from '../bytes.js';
 import { newTimeOut } from '../time/civil.js';
 import { ClfTimeParser } from '../time/clf-time.js';
 import { IsoTimeScanner } from '../time/iso-time.js';
 import type { StrftimeScanner } from '../time/strftime.js';
-import type { ScanKind, Template } from './template.js';
-
-const TOKEN = 0;
-const TEXT = 1;
-const INT = 2;
-const SIZE = 3;
-const DECIMAL = 4;
-const NUMLIST = 5;
-const CLF_TIME = 6;
-const ISO_TIME = 7;
-const STRFTIME_TIME = 8;
-const EPOCH_TIME = 9;
-
-const KIND_CODES: Record<ScanKind, number> = {
-  token: TOKEN,
-  text: TEXT,
-  int: INT,
-  size: SIZE,
-  decimal: DECIMAL,
-  numlist: NUMLIST,
-  clf_time: CLF_TIME,
-  iso_time: ISO_TIME,
-  strftime_time: STRFTIME_TIME,
-  epoch_time: EPOCH_TIME,
-};
+import {
+  CLF_TIME,
+  DECIMAL,
+  EPOCH_TIME,
+  INT,
+  KIND_CODES,
+  NUMLIST,
+  SIZE,
+  TEXT,
+  TOKEN,
+  escaped,
+} from './scan-kinds.js';
+import type { Template } from './template.js';
 
 /**
  * Candidate ends tried per line before giving up. A normal line needs one per field; a line with
@@ -320,11 +308,4 @@ export class AccessMatcher {
     }
     return p;
   }
-}
-
-/** True when the byte at p is preceded (within [start, p)) by an odd number of backslashes. */
-function escaped(buf: Buffer, start: number, p: number): boolean {
-  let count = 0;
-  for (let q = p - 1; q >= start && buf[q] === BACKSLASH; q--) count++;
-  return (count & 1) === 1;
 }
