@@ -6,9 +6,17 @@ import { OutputClosed } from '../engine/line-writer.js';
 import { QueryError, formatQueryError } from '../query/errors.js';
 import { parseArgs } from './args.js';
 
+/** The package's version, from the nearest package.json above this file (bundled or not). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'logsift' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
 }
 
 /**

@@ -1,0 +1,18 @@
+// Bundles the compiled CLI (dist/src/cli/main.js) into one file, dist/logsift.mjs.
+// Why: loading ~100 small ES modules costs about 60 ms of every run, which is 15% of a
+// 1M-line query; one file loads in a fraction of that. The library (dist/src/index.js) is not
+// bundled: importers load only what they use.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['dist/src/cli/main.js'],
+  outfile: 'dist/logsift.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // CommonJS dependencies (commander, fast-glob...) call require(); give the ES module one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
