@@ -31,12 +31,12 @@ import {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DATA_DIR = fileURLToPath(new URL('../../bench/.data/', import.meta.url));
-const BUILT_CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const BUILT_CLI = fileURLToPath(new URL('../logsift.mjs', import.meta.url)); // the shipped bundle
 const NAIVE = fileURLToPath(new URL('./naive.js', import.meta.url));
 const RSS_CAP_MIB = 100;
 
 interface Options {
-  /** The logsift CLI script to run with node; default: this build's dist/src/cli/main.js. */
+  /** The logsift CLI script to run with node; default: this build's dist/logsift.mjs. */
   cli: string;
   sizes: string[];
   runs: number;
@@ -74,7 +74,7 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum,count-by-status,count-distinct,p99] [--json] [--cli PATH/main.js]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum,count-by-status,count-distinct,p99] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);

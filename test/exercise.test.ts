@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applogChunks, ERROR_EVERY, writeApplog } from '../bench/generate-applog.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../logsift.mjs', import.meta.url)); // the shipped bundle
 const LINES = 1_000_000;
 const SEED = 7;
 const QUERY = 'level == "ERROR"';

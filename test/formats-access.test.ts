@@ -273,6 +273,30 @@ test('projection: asking a reader for another field widens later parses', () => 
   assert.equal(path.str(p.batch, 0), '/presentations/kibana.png');
 });
 
+test('projection: a reader asked for after parse() completes the rows already parsed', () => {
+  const lines = [COMBINED, 'x - - [02/Jul/1995:00:00:06 -0400] "POST /y?z HTTP/1.0" 500 1 "-" "curl"'];
+  const p = parseText(resolveFormat('combined'), lines.join('\n'), new Set(['bytes']));
+  assert.deepEqual(p.rows.map((r) => valueOf(p, 'agent', r)), ['Mozilla/5.0 (Macintosh) Chrome/32.0', 'curl']);
+  assert.deepEqual(p.rows.map((r) => valueOf(p, 'path', r)), ['/presentations/kibana.png', '/y']);
+  assert.deepEqual(p.rows.map((r) => valueOf(p, 'status', r)), [200, 500]);
+  assert.deepEqual(p.rows.map((r) => numOf(p, 'time', r)), [Date.UTC(2015, 4, 17, 10, 5, 3), Date.UTC(1995, 6, 2, 4, 0, 6)]);
+});
+
+test('request parts are split when read, for any row, in any order', () => {
+  const lines = [
+    '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /a?b=1 HTTP/1.1" 200 5 "-" "x"',
+    '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "-" 408 - "-" "-"',
+    '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "OPTIONS * HTTP/1.0" 200 - "-" "-"',
+  ];
+  const p = parseText(resolveFormat('combined'), lines.join('\n'), new Set(['status', 'path', 'method', 'query']));
+  assert.deepEqual([2, 0, 1].map((r) => [valueOf(p, 'method', r), valueOf(p, 'path', r), valueOf(p, 'query', r)]), [
+    ['OPTIONS', '*', ''],
+    ['GET', '/a', 'b=1'],
+    ['', '-', ''],
+  ]);
+  assert.equal(spanText(p, 'path', 0), '/a');
+});
+
 test('record(): all fields as Values', () => {
   const p = parseText(resolveFormat('common'), COMMON);
   const record = p.parser.record(p.batch, 0);

@@ -100,3 +100,21 @@ test('applog: fields and types', () => {
   );
   assert.equal(applog.parser(null).reader('status'), undefined);
 });
+
+test('applog: a reader asked for after parse() completes the rows already parsed', () => {
+  const lines = ['2024-01-02 03:04:05,000 ERROR [main] x - b', '2024-01-03T00:00:01.5Z [t] WARN c'];
+  const p = parseText(applog, lines.join('\n'), new Set(['level']));
+  // Only the level was stored; the message and the time were not.
+  assert.deepEqual(p.rows.map((r) => valueOf(p, 'message', r)), ['b', 'c']);
+  assert.deepEqual(p.rows.map((r) => valueOf(p, 'thread', r)), ['main', 't']);
+  assert.deepEqual(p.rows.map((r) => numOf(p, 'time', r)), [Date.UTC(2024, 0, 2, 3, 4, 5), Date.UTC(2024, 0, 3, 0, 0, 1, 500)]);
+});
+
+test('applog: level words in any case, with a colon, and near misses', () => {
+  const levels = ['info', 'WARN', 'Error', 'debug', 'TRACE', 'fatal', 'NOTICE', 'Severe', 'warning', 'CRITICAL', 'error:'];
+  const misses = ['inf', 'infos', 'erro', 'errors', 'warnin', 'warnings', 'critica1', 'notic', 'sever', 'trace_', 'i\u00f1fo'];
+  const text = [...levels, ...misses].map((word) => `2024-01-02T03:04:05Z ${word} m`).join('\n');
+  const p = parseText(applog, text, new Set(['level']));
+  assert.deepEqual(p.rows.map((r) => spanText(p, 'level', r)), [...levels.slice(0, -1), 'error']);
+  assert.deepEqual(p.malformed, misses.map((_, k) => levels.length + k));
+});

@@ -80,3 +80,42 @@ test('loose times: ISO, CLF, epoch seconds and milliseconds', () => {
   assert.ok(!parser.parseText('soon', out));
   assert.ok(!parser.parseText('', out));
 });
+
+test('CLF times: check() accepts exactly what parse() accepts', () => {
+  const texts = [
+    '10/Oct/2000:13:55:36 -0700', '10/Oct/2000:13:55:36 -0700', '31/Feb/2015:10:05:03 +0000', '10/Oct/2000:13:55:36 -0700',
+    '10/Oct/2000:13:60:36 -0700', '10/Oct/2000:13:55:61 -0700', '10/Oct/2000 13:55:36 -0700', '10/Xyz/2000:13:55:36 -0700',
+    '10/Oct/2000:13:55:36 +07x0', '11/Oct/2000:13:55:36 -0700', '29/Feb/2004:00:00:00 +0000', '29/Feb/1900:00:00:00 +0000',
+  ];
+  const checker = new ClfTimeParser();
+  const parser = new ClfTimeParser();
+  for (const text of texts) {
+    const buf = Buffer.from(text);
+    assert.equal(checker.check(buf, 0, buf.length), clf(parser, text) !== null, text);
+  }
+});
+
+test('ISO-8601 timestamps: the date cache across days, and invalid dates after valid ones', () => {
+  const scanner = new IsoTimeScanner();
+  const scan = (text: string): number | null => {
+    const out = newTimeOut();
+    const buf = Buffer.from(text);
+    return scanner.scan(buf, 0, buf.length, out) < 0 ? null : out.ms;
+  };
+  assert.equal(scan('2024-02-28T23:59:59Z'), Date.UTC(2024, 1, 28, 23, 59, 59));
+  assert.equal(scan('2024-02-28T24:00:00Z'), null, 'same date, bad hour');
+  assert.equal(scan('2023-02-29T00:00:00Z'), null, 'not a leap year');
+  assert.equal(scan('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29));
+  assert.equal(scan('2024-02-30T00:00:00Z'), null);
+  assert.equal(scan('2024-02-29 00:00:61'), null, 'cached date, bad second');
+  assert.equal(scan('2024-02-29 00:00:60,5'), Date.UTC(2024, 1, 29, 0, 1, 0, 500), 'a leap second');
+  assert.equal(scan('2024-02-28T23:59:59z'), Date.UTC(2024, 1, 28, 23, 59, 59), 'back to an earlier day');
+  // The usual shape (`.fff` then `Z` or a space) of the cached date, and near misses of it.
+  assert.equal(scan('2024-02-28T01:02:03.456Z'), Date.UTC(2024, 1, 28, 1, 2, 3, 456));
+  assert.equal(scan('2024-02-28 01:02:03,456 INFO'), Date.UTC(2024, 1, 28, 1, 2, 3, 456));
+  assert.equal(scan('2024-02-28 01:02:03.456 +0100'), Date.UTC(2024, 1, 28, 0, 2, 3, 456), 'a zone after a space');
+  assert.equal(scan('2024-02-28T01:02:03.4567Z'), Date.UTC(2024, 1, 28, 1, 2, 3, 456), 'a fourth digit is dropped');
+  assert.equal(scan('2024x02-28T01:02:03.456Z'), null, 'the date separators are checked on a cache hit too');
+  assert.equal(scan('2024-02-28T01:02:3x.456Z'), null);
+  assert.equal(scan('2024-02-28T01:60:03.456Z'), null);
+});

@@ -58,28 +58,37 @@ class ApplogParser implements RowParser {
   private readonly iso = new IsoTimeScanner();
   private readonly time = newTimeOut();
   /** Only the level (and time) are wanted: stop scanning after the level. */
-  private levelIsLast: boolean;
+  private levelIsLast = false;
+  /** Some reader wants the time's value: store it (its span is always stored). */
+  private storeTime = true;
   private readonly needed: Set<string> | null;
+  /** The batch whose rows `state` describes, so that a late reader() can complete them. */
+  private lastBatch: LineBatch | null = null;
 
   constructor(needed: ReadonlySet<string> | null) {
     this.needed = needed === null ? null : new Set(needed);
-    this.levelIsLast = this.computeLevelIsLast();
+    this.plan();
   }
 
-  private computeLevelIsLast(): boolean {
+  /** Decides how far to scan and what to store for the needed fields. */
+  private plan(): void {
     const n = this.needed;
-    return n !== null && n.size > 0 && !n.has('message') && !n.has('logger') && !n.has('thread');
+    this.levelIsLast = n !== null && n.size > 0 && !n.has('message') && !n.has('logger') && !n.has('thread');
+    this.storeTime = n === null || n.has('time');
   }
 
   parse(b: LineBatch, onMalformed: (row: number) => void): void {
     const state = this.state;
     state.ensureRows(b.count);
+    this.lastBatch = b;
     const { buf, starts, ends, sel } = b;
     const selCount = b.selCount;
+    const levelIsLast = this.levelIsLast;
+    const storeTime = this.storeTime;
     let kept = 0;
     for (let k = 0; k < selCount; k++) {
       const row = sel[k];
-      if (this.parseLine(buf, starts[row], ends[row], row)) sel[kept++] = row;
+      if (this.parseLine(buf, starts[row], ends[row], row, levelIsLast, storeTime)) sel[kept++] = row;
       else onMalformed(row);
     }
     b.selCount = kept;
@@ -87,7 +96,13 @@ class ApplogParser implements RowParser {
     b.parser = this;
   }
 
-  private parseLine(buf: Buffer, s: number, e: number, row: number): boolean {
+  /**
+   * Parses one line into the row's slots; false when it is malformed. Which lines are malformed
+   * does not depend on the flags: the part after the level never makes a line malformed, and the
+   * time is validated whether or not its value is stored. With `levelIsLast` the thread, logger
+   * and message are not located (the thread or logger may still be, on the way to the level).
+   */
+  private parseLine(buf: Buffer, s: number, e: number, row: number, levelIsLast: boolean, storeTime: boolean): boolean {
     const state = this.state;
     const spans = state.spans;
     const o = row * 2 * SLOTS;
@@ -99,16 +114,21 @@ class ApplogParser implements RowParser {
     if (p < 0) return false;
     spans[o] = timeStart;
     spans[o + 1] = p;
-    state.nums[row] = this.time.ms;
-    state.offsets[row] = this.time.offsetMinutes;
+    if (storeTime) {
+      state.nums[row] = this.time.ms;
+      state.offsets[row] = this.time.offsetMinutes;
+    }
     if (bracketed) {
       if (buf[p] !== RBRACKET) return false;
       p++;
     }
     if (p >= e || (buf[p] !== SPACE && buf[p] !== TAB)) return false;
     p = skipBlanks(buf, p, e);
-    spans[o + 2 * THREAD] = spans[o + 2 * THREAD + 1] = -1;
-    spans[o + 2 * LOGGER] = spans[o + 2 * LOGGER + 1] = -1;
+    if (!levelIsLast) {
+      // "Not found" until found; the part after the level looks at these.
+      spans[o + 2 * THREAD] = spans[o + 2 * THREAD + 1] = -1;
+      spans[o + 2 * LOGGER] = spans[o + 2 * LOGGER + 1] = -1;
+    }
 
     // Python's "ts - logger - LEVEL - message" (or "ts - LEVEL - message").
     if (buf[p] === DASH && buf[p + 1] === SPACE) {
@@ -153,7 +173,7 @@ class ApplogParser implements RowParser {
       }
     }
     if (!levelFound) return false;
-    if (this.levelIsLast) return true;
+    if (levelIsLast) return true;
 
     if (p + 1 < e && buf[p] === DASH && buf[p + 1] === SPACE) p = skipBlanks(buf, p + 2, e);
     if (spans[o + 2 * THREAD] < 0 && p < e && buf[p] === LBRACKET) {
@@ -182,23 +202,27 @@ class ApplogParser implements RowParser {
     return true;
   }
 
+  /**
+   * A reader for the field. Asking for a field outside `needed` widens what later parse() calls
+   * store, and completes the rows of the batch parsed last.
+   */
   reader(field: string): FieldReader | undefined {
     if (!Object.hasOwn(SLOT_OF, field)) return undefined;
     const slot = SLOT_OF[field];
     if (this.needed !== null && !this.needed.has(field)) {
       this.needed.add(field);
-      this.levelIsLast = this.computeLevelIsLast();
+      this.plan();
+      const b = this.lastBatch;
+      if (b !== null && b.parsed === this.state) {
+        for (let k = 0; k < b.selCount; k++) this.completeRow(b, b.sel[k]);
+      }
     }
     return slot === TIME ? new ApplogTimeReader() : new ApplogStringReader(field, slot);
   }
 
   record(b: LineBatch, row: number): Record<string, Value> {
-    if (this.levelIsLast) {
-      // The message part was not scanned: scan this row fully.
-      this.levelIsLast = false;
-      this.parseLine(b.buf, b.starts[row], b.ends[row], row);
-      this.levelIsLast = this.computeLevelIsLast();
-    }
+    // A projected parser may have stored only part of this row.
+    if (this.needed !== null) this.completeRow(b, row);
     const out: Record<string, Value> = {};
     const state = this.state;
     for (const spec of FIELDS) {
@@ -206,6 +230,11 @@ class ApplogParser implements RowParser {
       out[spec.name] = slot === TIME ? timeValue(state, row) : stringValue(b.buf, state, row, slot);
     }
     return out;
+  }
+
+  /** Stores every field of a row parse() kept, whatever was needed. */
+  private completeRow(b: LineBatch, row: number): void {
+    this.parseLine(b.buf, b.starts[row], b.ends[row], row, false, true);
   }
 }
 
@@ -222,29 +251,62 @@ function findSeparator(buf: Buffer, p: number, e: number): number {
   return -1;
 }
 
-/** Is buf[s, e) one of the level words, in any case? */
+/**
+ * Is buf[s, e) one of the level words, in any case? Letters are compared lowercased with `| 0x20`
+ * four at a time, packed into one integer, so a word costs two or three comparisons.
+ */
 export function isLevel(buf: Buffer, s: number, e: number): boolean {
-  switch (e - s) {
+  const length = e - s;
+  if (length < 4 || length > 8) return false;
+  const head = lower4(buf, s);
+  switch (length) {
     case 4:
-      return wordIs(buf, s, 'info') || wordIs(buf, s, 'warn');
-    case 5:
-      return wordIs(buf, s, 'error') || wordIs(buf, s, 'debug') || wordIs(buf, s, 'trace') || wordIs(buf, s, 'fatal');
-    case 6:
-      return wordIs(buf, s, 'notice') || wordIs(buf, s, 'severe');
+      return head === INFO || head === WARN;
+    case 5: {
+      const c = buf[s + 4] | 0x20;
+      return (
+        (head === ERRO && c === 0x72) || // error
+        (head === DEBU && c === 0x67) || // debug
+        (head === TRAC && c === 0x65) || // trace
+        (head === FATA && c === 0x6c) // fatal
+      );
+    }
+    case 6: {
+      const tail = (buf[s + 4] | 0x20) | ((buf[s + 5] | 0x20) << 8);
+      return (head === NOTI && tail === CE) || (head === SEVE && tail === RE);
+    }
     case 7:
-      return wordIs(buf, s, 'warning');
-    case 8:
-      return wordIs(buf, s, 'critical');
+      return head === WARN && lower4(buf, s + 3) === NING;
     default:
-      return false;
+      return head === CRIT && lower4(buf, s + 4) === ICAL;
   }
 }
 
-/** Case-insensitive compare with a lowercase ASCII word (letters only, so `| 0x20` lowercases). */
-function wordIs(buf: Buffer, s: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++) if ((buf[s + i] | 0x20) !== word.charCodeAt(i)) return false;
-  return true;
+/** Four bytes at buf[p], each `| 0x20`, packed little-end first. */
+function lower4(buf: Buffer, p: number): number {
+  return (buf[p] | 0x20) | ((buf[p + 1] | 0x20) << 8) | ((buf[p + 2] | 0x20) << 16) | ((buf[p + 3] | 0x20) << 24);
 }
+
+/** lower4 of a lowercase ASCII word. */
+function packed(word: string): number {
+  let key = 0;
+  for (let i = 0; i < word.length; i++) key |= word.charCodeAt(i) << (8 * i);
+  return key;
+}
+
+const INFO = packed('info');
+const WARN = packed('warn');
+const ERRO = packed('erro');
+const DEBU = packed('debu');
+const TRAC = packed('trac');
+const FATA = packed('fata');
+const NOTI = packed('noti');
+const SEVE = packed('seve');
+const CE = packed('ce');
+const RE = packed('re');
+const NING = packed('ning');
+const CRIT = packed('crit');
+const ICAL = packed('ical');
 
 function stringValue(buf: Buffer, state: SpanState, row: number, slot: number): string | null {
   const i = row * 2 * SLOTS + 2 * slot;

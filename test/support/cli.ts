@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 /** The project root (the folder holding package.json). */
 export const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The compiled CLI entry point, dist/src/cli/main.js. */
-export const cliPath = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The CLI as shipped: the bundle `npm run build` makes, dist/logsift.mjs (package.json's bin). */
+export const cliPath = fileURLToPath(new URL('../../logsift.mjs', import.meta.url));
 
 export interface CliResult {
   /** Exit code; null only when the process was killed by a signal. */
@@ -33,7 +33,7 @@ const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 /** A guard against a hung CLI, not a performance threshold: a healthy run takes seconds. */
 const HANG_GUARD_MS = 180_000;
 
-/** Runs `node dist/src/cli/main.js --no-progress ...args` and waits for it. */
+/** Runs `node dist/logsift.mjs --no-progress ...args` and waits for it. */
 export function runCli(args: readonly string[], options: RunOptions = {}): CliResult {
   const result = spawnSync(process.execPath, [cliPath, '--no-progress', ...args], {
     cwd: options.cwd ?? projectRoot,

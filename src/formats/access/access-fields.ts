@@ -4,7 +4,7 @@ import type { FieldType } from '../format.js';
 import type { SpanState } from '../span-state.js';
 import { newTimeOut } from '../time/civil.js';
 import { ClfTimeParser } from '../time/clf-time.js';
-import { REQUEST_PARTS } from './request-line.js';
+import { REQUEST_PARTS, splitRequest } from './request-line.js';
 import type { Template } from './template.js';
 
 /**
@@ -20,12 +20,17 @@ export interface AccessFieldRef {
   readonly name: string;
   readonly type: FieldType;
   readonly kind: AccessValueKind;
-  /** Span slot (template field index, or fieldCount + part for request parts). */
+  /** Span slot: the template field index (for request parts, the request's). */
   readonly slot: number;
   /** Template field that must be matched for this field to exist. */
   readonly fieldIndex: number;
-  /** True for method/url/path/query/protocol derived from the request line. */
+  /**
+   * True for method/url/path/query/protocol derived from the request line. parse() only locates
+   * the request; a part is split from it when read (most rows of a filter never need it).
+   */
   readonly derived: boolean;
+  /** Index in REQUEST_PARTS of a derived field; -1 otherwise. */
+  readonly part: number;
 }
 
 /** The named fields of a template, including aliases and the parts derived from `request`. */
@@ -42,7 +47,7 @@ export function fieldRefs(template: Template): Map<string, AccessFieldRef> {
             : field.type === 'number'
               ? 'number'
               : 'string';
-    const ref: AccessFieldRef = { name: field.name, type: field.type, kind, slot: index, fieldIndex: index, derived: false };
+    const ref: AccessFieldRef = { name: field.name, type: field.type, kind, slot: index, fieldIndex: index, derived: false, part: -1 };
     refs.set(field.name, ref);
     for (const alias of field.aliases) if (!refs.has(alias)) refs.set(alias, ref);
   });
@@ -54,9 +59,10 @@ export function fieldRefs(template: Template): Map<string, AccessFieldRef> {
         name: part,
         type: 'string',
         kind: 'string',
-        slot: template.fields.length + k,
+        slot: request.slot,
         fieldIndex: request.fieldIndex,
         derived: true,
+        part: k,
       });
     });
   }
@@ -71,8 +77,27 @@ export function spanEnd(state: SpanState, row: number, slot: number): number {
   return state.spans[row * state.spanStride + 2 * slot + 1];
 }
 
+/** Where locate() puts a field's byte range: [start, end). */
+export const located = new Int32Array(2);
+const parts = new Int32Array(2 * REQUEST_PARTS.length);
+
+/** Puts the byte range of the row's field into `located` (splitting the request for its parts). */
+export function locate(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): void {
+  const start = spanStart(state, row, ref.slot);
+  const end = spanEnd(state, row, ref.slot);
+  if (ref.part < 0) {
+    located[0] = start;
+    located[1] = end;
+  } else {
+    splitRequest(buf, start, end, parts, 0);
+    located[0] = parts[2 * ref.part];
+    located[1] = parts[2 * ref.part + 1];
+  }
+}
+
 export function fieldText(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): string {
-  return buf.toString('utf8', spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot));
+  locate(buf, state, row, ref);
+  return buf.toString('utf8', located[0], located[1]);
 }
 
 export function fieldNumber(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): number {
@@ -85,7 +110,8 @@ export function fieldNumber(buf: Buffer, state: SpanState, row: number, ref: Acc
     case 'numlist':
       return sumOfNumbers(buf, spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot));
     default:
-      return parseDecimal(buf, spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot));
+      locate(buf, state, row, ref);
+      return parseDecimal(buf, located[0], located[1]);
   }
 }
 

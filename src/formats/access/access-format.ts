@@ -7,7 +7,6 @@ import { SpanState } from '../span-state.js';
 import { ForwardMatcher } from './forward-matcher.js';
 import { WRITE_NUM, WRITE_SPAN } from './forward-source.js';
 import { AccessMatcher } from './matcher.js';
-import { REQUEST_PARTS, splitRequest } from './request-line.js';
 import type { Template } from './template.js';
 
 /** An access-log format compiled from an Apache LogFormat or nginx log_format string. */
@@ -45,16 +44,14 @@ export class AccessLogFormat implements LogFormat {
  *
  * Every line is matched whole (a combined line truncated inside its user agent is malformed for
  * `count by status` too), so which lines are malformed never depends on the query. What is
- * *stored* does: only the spans and numbers of the needed fields, and the request line is split
- * only when one of its parts is needed. Strings are never decoded here, only located.
+ * *stored* does: only the spans and numbers of the needed fields. Strings are never decoded
+ * here, only located, and the request line is split by the readers of its parts.
  */
 export class AccessRowParser implements RowParser {
   private readonly matcher: AccessMatcher;
   private forward: ForwardMatcher;
   private readonly state: SpanState;
   private readonly needed: Set<string> | null;
-  private readonly requestSlot: number;
-  private splitRequestLine = true;
   /** The batch whose rows `state` describes, so that a late reader() can complete them. */
   private lastBatch: LineBatch | null = null;
 
@@ -64,8 +61,7 @@ export class AccessRowParser implements RowParser {
   ) {
     const n = format.template.fields.length;
     this.matcher = new AccessMatcher(format.template);
-    this.state = new SpanState(2 * (n + REQUEST_PARTS.length), n);
-    this.requestSlot = format.refs.get('request')?.slot ?? -1;
+    this.state = new SpanState(2 * n, n);
     this.needed = needed === null ? null : new Set(needed);
     this.forward = this.plan();
   }
@@ -75,15 +71,12 @@ export class AccessRowParser implements RowParser {
     const template = this.format.template;
     const writes = new Uint8Array(template.fields.length);
     if (this.needed === null) writes.fill(WRITE_SPAN | WRITE_NUM);
-    let needsPart = this.needed === null;
     for (const name of this.needed ?? []) {
       const ref = this.format.refs.get(name);
-      if (!ref) continue;
-      // A number's reader reads its span too (str()), so store both.
-      writes[ref.fieldIndex] = WRITE_SPAN | WRITE_NUM;
-      if (ref.derived) needsPart = true;
+      // A number's reader reads its span too (str()), so store both; a request part needs the
+      // request's span.
+      if (ref) writes[ref.fieldIndex] = WRITE_SPAN | WRITE_NUM;
     }
-    this.splitRequestLine = this.requestSlot >= 0 && needsPart;
     return new ForwardMatcher(template, writes);
   }
 
@@ -97,7 +90,6 @@ export class AccessRowParser implements RowParser {
     const selCount = b.selCount;
     const forward = this.forward.usable ? this.forward : null;
     const { spans, nums, offsets, spanStride, numStride } = state;
-    const split = this.splitRequestLine;
     let kept = 0;
     for (let k = 0; k < selCount; k++) {
       const row = sel[k];
@@ -107,7 +99,6 @@ export class AccessRowParser implements RowParser {
         (forward !== null && forward.match(buf, s, e, spans, row * spanStride, nums, offsets, row * numStride)) ||
         this.matcher.match(buf, s, e, spans, row * spanStride, nums, offsets, row * numStride)
       ) {
-        if (split) this.splitRequestOf(buf, row);
         sel[kept++] = row;
       } else {
         onMalformed(row);
@@ -125,15 +116,6 @@ export class AccessRowParser implements RowParser {
   private completeRow(b: LineBatch, row: number): void {
     const state = this.state;
     this.matcher.match(b.buf, b.starts[row], b.ends[row], state.spans, row * state.spanStride, state.nums, state.offsets, row * state.numStride);
-    if (this.requestSlot >= 0) this.splitRequestOf(b.buf, row);
-  }
-
-  /** Writes the request's parts (method, url, path, query, protocol) into the row's spans. */
-  private splitRequestOf(buf: Buffer, row: number): void {
-    const state = this.state;
-    const spanBase = row * state.spanStride;
-    const r = spanBase + 2 * this.requestSlot;
-    splitRequest(buf, state.spans[r], state.spans[r + 1], state.spans, spanBase + 2 * this.format.template.fields.length);
   }
 
   /**

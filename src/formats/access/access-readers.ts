@@ -5,8 +5,8 @@ import {
   fieldNumber,
   fieldText,
   fieldValue,
-  spanEnd,
-  spanStart,
+  locate,
+  located,
   type AccessFieldRef,
 } from './access-fields.js';
 import type { SpanState } from '../span-state.js';
@@ -40,9 +40,9 @@ class AccessReader implements FieldReader {
 /** String fields are exactly their bytes (escapes are kept as written), so they offer span(). */
 class AccessStringReader extends AccessReader {
   span(b: LineBatch, row: number, out: Int32Array): boolean {
-    const state = b.parsed as SpanState;
-    out[0] = spanStart(state, row, this.ref.slot);
-    out[1] = spanEnd(state, row, this.ref.slot);
+    locate(b.buf, b.parsed as SpanState, row, this.ref);
+    out[0] = located[0];
+    out[1] = located[1];
     return true;
   }
 }

@@ -1,14 +1,10 @@
-import { DASH, DOT, QUOTE, SPACE } from '../bytes.js';
 import { newTimeOut } from '../time/civil.js';
 import { ClfTimeParser } from '../time/clf-time.js';
 import { IsoTimeScanner } from '../time/iso-time.js';
 import type { StrftimeScanner } from '../time/strftime.js';
-import { forwardMatchSource } from './forward-source.js';
-import { EPOCH_TIME, ISO_TIME, KIND_CODES, STRFTIME_TIME, TOKEN, escaped } from './scan-kinds.js';
+import { NONE, forwardMatchSource } from './forward-source.js';
+import { EPOCH_TIME, ISO_TIME, KIND_CODES, STRFTIME_TIME, escaped, scanNumber, scannedNumber } from './scan-kinds.js';
 import type { Template } from './template.js';
-
-/** "No occurrence up to the buffer's end", above any index so that `found < e` is false. */
-const NONE = 0x7fffffff;
 
 type CompiledMatch = (
   rt: ForwardMatcher,
@@ -21,6 +17,23 @@ type CompiledMatch = (
   offsets: Int16Array,
   numBase: number,
 ) => boolean;
+
+/**
+ * Compiled sources, so that parsers of the same format and projection (format detection's and
+ * the query's, or one re-planned by a late reader()) share one function, and V8's profile and
+ * optimised code for it. Grows with the distinct formats and projections a process uses: a few.
+ */
+const compiledSources = new Map<string, CompiledMatch>();
+
+function compiledMatch(source: string | null): CompiledMatch | null {
+  if (source === null) return null;
+  let compiled = compiledSources.get(source);
+  if (compiled === undefined) {
+    compiled = new Function('rt', 'buf', 's', 'e', 'spans', 'o', 'nums', 'offsets', 'no', source) as CompiledMatch;
+    compiledSources.set(source, compiled);
+  }
+  return compiled;
+}
 
 /**
  * The common case of AccessMatcher (matcher.ts) in one forward pass, with no backtracking state.
@@ -51,14 +64,14 @@ export class ForwardMatcher {
   private readonly epochScale: Float64Array;
   private readonly scanners: (StrftimeScanner | undefined)[];
   /**
-   * Per text field, the last native search for its literal's first byte (as in AccessMatcher):
-   * `memoFound[i]` is the first occurrence at or after `memoFrom[i]` in this batch's buffer
-   * (NONE: none). Rows come in increasing order, so a field searches once per line, and a batch
-   * that lacks the byte is searched once, not once per line (indexOf cannot be bounded by the
-   * line's end).
+   * Per text field, the last native search for its literal's first byte (as in AccessMatcher),
+   * kept by the compiled steps: `memoFound[i]` is the first occurrence at or after `memoFrom[i]`
+   * in this batch's buffer (NONE: none). Rows come in increasing order, so a field searches once
+   * per line, and a batch that lacks the byte is searched once, not once per line (indexOf
+   * cannot be bounded by the line's end).
    */
-  private readonly memoFrom: Int32Array;
-  private readonly memoFound: Int32Array;
+  readonly memoFrom: Int32Array;
+  readonly memoFound: Int32Array;
   private readonly iso = new IsoTimeScanner();
   private readonly time = newTimeOut();
 
@@ -72,12 +85,9 @@ export class ForwardMatcher {
     this.scanners = template.fields.map((f) => f.strftime);
     this.memoFrom = new Int32Array(n);
     this.memoFound = new Int32Array(n);
-    const source = forwardMatchSource(template, writes);
-    this.compiled =
-      source === null
-        ? null
-        : (new Function('rt', 'buf', 's', 'e', 'spans', 'o', 'nums', 'offsets', 'no', source) as CompiledMatch);
+    this.compiled = compiledMatch(forwardMatchSource(template, writes));
     this.usable = this.compiled !== null;
+    this.beginBatch();
   }
 
   /** Forgets the search memo: an engine may refill the same Buffer with new bytes. */
@@ -104,29 +114,9 @@ export class ForwardMatcher {
     return (this.compiled as CompiledMatch)(this, buf, s, e, spans, spanBase, nums, offsets, numBase);
   }
 
-  /** First end of text field i: the first occurrence of its literal that is not an escaped quote. */
-  textEnd(i: number, buf: Buffer, start: number, e: number): number {
-    const lit = this.after[i];
-    const n = lit.length;
-    const c0 = lit[0];
-    const quoted = c0 === QUOTE;
-    let q = start;
-    for (;;) {
-      q = this.findByte(i, buf, q, e, c0);
-      if (q < 0) return -1;
-      if (literalAt(buf, q, e, lit, n) && !(quoted && escaped(buf, start, q))) return q;
-      q++;
-    }
-  }
-
-  /** The last field (token or text) has one possible end: where the final literal ends the line. */
-  lastEnd(i: number, buf: Buffer, start: number, e: number): number {
-    const lit = this.after[i];
-    const end = e - lit.length;
-    if (end < start || !literalAt(buf, end, e, lit, lit.length)) return -1;
-    if (lit.length > 0 && lit[0] === QUOTE && escaped(buf, start, end)) return -1;
-    if (this.kinds[i] === TOKEN) for (let q = start; q < end; q++) if (buf[q] === SPACE) return -1;
-    return end;
+  /** True when the quote at p is escaped (an odd number of backslashes within [start, p)). */
+  escaped(buf: Buffer, start: number, p: number): boolean {
+    return escaped(buf, start, p);
   }
 
   /**
@@ -147,26 +137,9 @@ export class ForwardMatcher {
       return end;
     }
     // DECIMAL, EPOCH_TIME: digits with an optional fraction.
-    let q = start;
-    let value: number;
-    if (q < e && buf[q] === DASH && (q + 1 === e || !isDigitByte(buf[q + 1]))) {
-      value = NaN; // `-`: no value
-      q++;
-    } else {
-      value = 0;
-      while (q < e && isDigitByte(buf[q])) value = value * 10 + (buf[q++] - 0x30);
-      if (q === start) return -1;
-      if (q < e && buf[q] === DOT) {
-        q++;
-        // All digits as one integer, then one division: correctly rounded, like parseFloat.
-        let scale = 1;
-        while (q < e && isDigitByte(buf[q])) {
-          value = value * 10 + (buf[q++] - 0x30);
-          scale *= 10;
-        }
-        value /= scale;
-      }
-    }
+    const q = scanNumber(buf, start, e, kind);
+    if (q < 0) return -1;
+    const value = scannedNumber[0];
     if (!literalEnds(buf, q, e, lit, last)) return -1;
     if (kind === EPOCH_TIME) {
       if (value !== value) return -1;
@@ -176,17 +149,6 @@ export class ForwardMatcher {
       nums[numBase + i] = value;
     }
     return q;
-  }
-
-  /** Index of the first `byte` in [from, e), or -1, through field i's memo. */
-  private findByte(i: number, buf: Buffer, from: number, e: number, byte: number): number {
-    let found = this.memoFound[i];
-    if (from > found || from < this.memoFrom[i]) {
-      found = buf.indexOf(byte, from);
-      this.memoFrom[i] = from;
-      this.memoFound[i] = found = found < 0 ? NONE : found;
-    }
-    return found < e ? found : -1;
   }
 }
 
@@ -200,8 +162,4 @@ function literalAt(buf: Buffer, pos: number, e: number, lit: Buffer, n: number):
 /** The literal follows at pos; after the last field it must also end the line there. */
 function literalEnds(buf: Buffer, pos: number, e: number, lit: Buffer, last: boolean): boolean {
   return (!last || pos + lit.length === e) && literalAt(buf, pos, e, lit, lit.length);
-}
-
-function isDigitByte(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }

@@ -1,4 +1,4 @@
-import { DASH, DOT, QUESTION, QUOTE, SPACE, isDigit, findLiteral, matchesAt } from '../bytes.js';
+import { QUESTION, QUOTE, SPACE, findLiteral, matchesAt } from '../bytes.js';
 import { newTimeOut } from '../time/civil.js';
 import { ClfTimeParser } from '../time/clf-time.js';
 import { IsoTimeScanner } from '../time/iso-time.js';
@@ -14,6 +14,8 @@ import {
   TEXT,
   TOKEN,
   escaped,
+  scanNumber,
+  scannedNumber,
 } from './scan-kinds.js';
 import type { Template } from './template.js';
 
@@ -34,8 +36,13 @@ const MAX_ATTEMPTS = 200;
  * odd number of backslashes is an escape and never ends a quoted field.
  *
  * Every line is matched whole, whatever the query needs, so which lines are malformed never
- * depends on the query. Numbers and times are decoded while they are scanned: that is how
- * they are validated (and how a number's end is found); the CLF date cache keeps it cheap.
+ * depends on the query. Numbers and times other than CLF ones are decoded while they are
+ * scanned: that is how they are validated (and how a number's end is found). A CLF time is
+ * validated in place (its date cache keeps that cheap) and decoded when read.
+ *
+ * This is the general matcher: parse() runs the one-pass ForwardMatcher first and comes here
+ * only for the lines it cannot decide (stray quotes, malformed lines, `%U%q`), and for
+ * completing rows (record(), a late reader()).
  */
 export class AccessMatcher {
   readonly fieldCount: number;
@@ -158,10 +165,8 @@ export class AccessMatcher {
         // The zone follows the only space inside a CLF time, so search past it.
         const end = last ? e - lit.length : findLiteral(buf, start + 21, e, lit);
         if (end < 0 || (last && !matchesAt(buf, end, e, lit))) return -1;
-        if (!this.clf.parse(buf, start, end, this.time)) return -1;
-        nums[numBase + i] = this.time.ms;
-        offsets[numBase + i] = this.time.offsetMinutes;
-        return end;
+        // Validated only: access-fields.ts decodes a CLF time from its span when it is read.
+        return this.clf.check(buf, start, end) ? end : -1;
       }
       default: {
         const scanner = this.scanners[i];
@@ -277,27 +282,9 @@ export class AccessMatcher {
     numBase: number,
   ): number {
     const kind = this.kinds[i];
-    let p = start;
-    let value: number;
-    if (kind !== INT && p < e && buf[p] === DASH && (p + 1 === e || !isDigit(buf[p + 1]))) {
-      // `-`: no value. For a size it means zero bytes.
-      value = kind === SIZE ? 0 : NaN;
-      p++;
-    } else {
-      value = 0;
-      while (p < e && isDigit(buf[p])) value = value * 10 + (buf[p++] - 0x30);
-      if (p === start) return -1;
-      if ((kind === DECIMAL || kind === EPOCH_TIME) && p < e && buf[p] === DOT) {
-        p++;
-        // All digits as one integer, then one division: correctly rounded, like parseFloat.
-        let scale = 1;
-        while (p < e && isDigit(buf[p])) {
-          value = value * 10 + (buf[p++] - 0x30);
-          scale *= 10;
-        }
-        value /= scale;
-      }
-    }
+    const p = scanNumber(buf, start, e, kind);
+    if (p < 0) return -1;
+    const value = scannedNumber[0];
     if (!this.literalEnds(buf, p, e, lit, last)) return -1;
     if (kind === EPOCH_TIME) {
       if (value !== value) return -1;
