@@ -102,3 +102,25 @@ test('a missing input is reported to the context and the others are still read',
     assert.equal(ctx.diagnostics.inputErrors.length, 1);
   });
 });
+
+test('recycled read buffers never corrupt compressed input (decoders keep their input pieces)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { createHash } = await import('node:crypto');
+  const text = appLines(20_000); // ~1.4 MB: many 4 KiB chunks of compressed input
+  await withFiles({ 'plain.log': text }, async (dir) => {
+    const plain = join(dir, 'plain.log');
+    execFileSync('bzip2', ['-k', plain]);
+    execFileSync('zstd', ['-q', plain, '-o', `${plain}.zst`]);
+    execFileSync('gzip', ['-k', plain]);
+    const expected = createHash('sha256').update(text).digest('hex');
+    for (const file of [plain, `${plain}.bz2`, `${plain}.zst`, `${plain}.gz`]) {
+      const ctx = new RunContext({ chunkSize: 4096, reuseBuffers: true });
+      const hash = createHash('sha256');
+      for await (const b of pipe(find(ctx, [file]), open(ctx), cat(ctx), lines(ctx))) {
+        for (let i = 0; i < b.selCount; i++) hash.update(b.line(b.sel[i]!)).update('\n');
+      }
+      assert.equal(hash.digest('hex'), expected, file);
+      assert.equal(ctx.diagnostics.inputErrors.length, 0, file);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import type { Source } from '../core/source.js';
 import { decompress } from './decompress.js';
-import { readFileChunks, readStreamChunks } from './read-chunks.js';
+import { readFileChunks, readStreamChunks, type BufferReuse } from './read-chunks.js';
 import { detectCompression, MAGIC_LENGTH } from './sniff.js';
 
 export interface OpenOptions {
@@ -27,18 +27,30 @@ export function openSource(source: Source, options: OpenOptions = {}): AsyncIter
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
   }
+  // Off until the content is known to be plain and the head is one chunk (see readDecompressed).
+  const reuse: BufferReuse = { enabled: false };
   const read = (): AsyncGenerator<Buffer> =>
     source.path === null
       ? readStreamChunks(source.name, options.stdin ?? process.stdin)
-      : readFileChunks(source.name, source.path, chunkSize, options.reuseBuffers ?? false);
-  return { [Symbol.asyncIterator]: () => readDecompressed(source.name, read()) };
+      : readFileChunks(source.name, source.path, chunkSize, reuse);
+  return {
+    [Symbol.asyncIterator]: () => readDecompressed(source.name, read(), options.reuseBuffers ? reuse : null),
+  };
 }
 
-async function* readDecompressed(name: string, raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+async function* readDecompressed(
+  name: string,
+  raw: AsyncGenerator<Buffer>,
+  reuse: BufferReuse | null,
+): AsyncGenerator<Buffer> {
   try {
     const head = await readHead(raw);
     const compression = detectCompression(Buffer.concat(head.chunks, Math.min(head.length, MAGIC_LENGTH)));
     if (compression === null) {
+      // Plain bytes go straight to the consumer, which may then let the reader recycle buffers.
+      // Decoders keep references to their input pieces, and a head of several chunks is held
+      // here, so neither case ever recycles.
+      if (reuse && head.chunks.length === 1) reuse.enabled = true;
       // Plain: the chunks as read; the head is normally the first whole chunk of a file.
       yield* head.chunks;
       if (!head.ended) yield* raw;

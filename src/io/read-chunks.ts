@@ -3,22 +3,31 @@ import { InputError } from '../core/errors.js';
 import { describeFsError } from './fs-errors.js';
 
 /**
+ * Whether a reader may recycle the buffers it yielded. A mutable switch, because the decision is
+ * taken after reading has begun: only once the content is known to be plain text (compressed
+ * input goes through decoders that keep references to the pieces they were given).
+ */
+export interface BufferReuse {
+  enabled: boolean;
+}
+
+/**
  * A file's bytes in chunks of up to `chunkSize`, yielded as the filled part of the buffer read
  * into. This is the hot path for big plain files: no streams, no copies beyond the read itself,
  * and one read always in flight ahead of the consumer. Reads at the current position, so FIFOs
  * and devices work too. The file is closed when iteration ends, however it ends.
  *
- * With `reuseBuffers`, two buffers take turns: a chunk is overwritten once the consumer has asked
- * for the chunk after next, so it must be done with a chunk by then (the CLI's strictly
- * sequential pipeline is). Without it every chunk is a fresh Buffer that may be kept. Reuse keeps
- * peak RSS flat: fresh 1 MiB buffers live outside V8's heap and pile up between the rare garbage
- * collections of a pipeline that allocates little on the heap.
+ * While `reuse.enabled`, a chunk's buffer is recycled as soon as the consumer asks for the next
+ * chunk (the next read may go into it), so the consumer must be done with a chunk by then: the
+ * CLI's strictly sequential pipeline is. Otherwise every chunk is a fresh Buffer that may be kept.
+ * Reuse keeps peak RSS flat: fresh 1 MiB buffers live outside V8's heap and pile up between the
+ * rare garbage collections of a pipeline that allocates little on the heap.
  */
 export async function* readFileChunks(
   name: string,
   path: string,
   chunkSize: number,
-  reuseBuffers = false,
+  reuse: BufferReuse = { enabled: false },
 ): AsyncGenerator<Buffer> {
   let handle: FileHandle;
   try {
@@ -50,7 +59,7 @@ export async function* readFileChunks(
       offset += bytesRead;
       next = startRead();
       yield bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead);
-      if (reuseBuffers) spare.push(buffer); // the consumer is done with it: it asked for more
+      if (reuse.enabled) spare.push(buffer); // the consumer is done with it: it asked for more
     }
   } finally {
     await next.done.catch(() => 0); // never close under a read in flight
