@@ -163,3 +163,10 @@ test('malformed lines are counted and sampled; results still printed, exit 0', (
   assert.match(r.stdout, /\b2\b/);
   assert.match(r.stderr, /2 lines did not match combined \(first: -:2, :4\)/);
 });
+
+test('bin(time, 1d) buckets follow the log\'s own clock: local midnight to midnight', () => {
+  const at = (clock: string) => LINES[0]!.replace('17/May/2015:10:05:03 +0000', clock);
+  const input = [at('17/May/2015:23:30:00 -0400'), at('18/May/2015:00:30:00 -0400'), at('18/May/2015:23:59:59 -0400')];
+  const r = runCli(['count by bin(time, 1d)', '--csv'], { input: input.join('\n') + '\n' });
+  assert.equal(r.stdout, '"bin(time,1d)",count\n2015-05-17T00:00:00-04:00,1\n2015-05-18T00:00:00-04:00,2\n');
+});

@@ -1,7 +1,7 @@
 import type { LineBatch } from '../core/batch.js';
 import type { Row, RowSchema } from '../core/row.js';
 import type { Source } from '../core/source.js';
-import type { LogFormat, RowParser } from '../formats/format.js';
+import type { RowParser } from '../formats/format.js';
 import { cat, open } from '../io/cat.js';
 import { findSources } from '../io/find.js';
 import { lines } from '../io/lines.js';
@@ -11,7 +11,9 @@ import { formatProfile } from '../profile/report.js';
 import type { StageStats } from '../profile/stage-stats.js';
 import { compilePredicate } from '../query/compile.js';
 import { parseQuery } from '../query/parser.js';
-import { neededFields, typecheck } from '../query/typecheck.js';
+import { neededFields } from '../query/typecheck.js';
+import { resolveFormat } from '../formats/registry.js';
+import { TypedPlans } from './typed-plans.js';
 import { Progress } from '../cli/progress.js';
 import { RunContext } from '../stages/context.js';
 import { filterBatches } from '../stages/filter.js';
@@ -80,17 +82,10 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
   const total = sources.every((s) => s.size !== null) ? sources.reduce((n, s) => n + (s.size ?? 0), 0) : null;
   if (spec.progress && process.stderr.isTTY && total !== null && total > 0) progress = new Progress(total);
 
-  // Types are checked per format met (formats can differ per file); plans are cached per format.
-  const plans = new Map<LogFormat, QueryPlan>();
-  const planFor = (format: LogFormat): QueryPlan => {
-    let plan = plans.get(format);
-    if (!plan) {
-      const typed = typecheck(query, format.fields);
-      plan = planQuery({ text: typed.text, stages: typed.stages.map((s) => s.stage) });
-      plans.set(format, plan);
-    }
-    return plan;
-  };
+  const plans = new TypedPlans(query, (m) => say(`logsift: ${m}`));
+  const forced = spec.format === undefined ? undefined : resolveFormat(spec.format);
+  // A forced format is known before reading: mistakes in the query show before any output.
+  if (forced) plans.forFormat(forced, 'query');
 
   const wantsRecords = untypedPlan.mode === 'lines' && spec.output !== 'auto';
   const needed = wantsRecords ? null : neededFields(query);
@@ -107,13 +102,13 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
     untypedPlan.recordSteps.every((step) => step.kind === 'head')
   );
   const parsed = needsParse
-    ? parse(ctx, { format: spec.format, needed, onFormat: (_s, format) => void planFor(format) })(split)
+    ? parse(ctx, { format: forced, needed, onFormat: (source, format) => void plans.forFormat(format, source.name) })(split)
     : split;
   const recordStages: Stage<LineBatch, LineBatch>[] = untypedPlan.recordSteps.map((step, k) =>
     step.kind === 'head'
       ? (take(ctx, step.n) as Stage<LineBatch, LineBatch>)
       : filterBatches(ctx, (parser: RowParser) => {
-          const typed = planFor(parser.format).recordSteps[k]!;
+          const typed = plans.forFormat(parser.format, 'query').recordSteps[k]!;
           if (typed.kind !== 'where') throw new Error('plan shape differs between formats');
           return compilePredicate(typed.expr, parser);
         }),
@@ -123,18 +118,21 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
   const batches = recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
   const notes: string[] = [];
   const output = (schema: RowSchema): RowSink => outputSink(spec, outFd, schema, notes);
-  const sink = makeSink(spec, untypedPlan, ctx, outFd, output, say);
+  // Built at the first batch, from the plan of the first format met (typed: time literals parsed).
+  let sink: BatchSink | null = null;
+  const makeMainSink = () => makeSink(spec, plans.main(), ctx, outFd, output, say);
 
   try {
     for await (const b of batches) {
       if (progress) progress.lines += b.count;
+      sink ??= makeMainSink();
       sink.consume(b);
       if (sink.done) break;
     }
   } finally {
     progress?.clear();
   }
-  sink.end();
+  (sink ?? makeMainSink()).end();
 
   for (const line of notes) say(line);
   for (const line of ctx.diagnostics.summary()) say(line);

@@ -39,19 +39,23 @@ export function compileGroupKey(key: GroupKey, parser: RowParser): BatchValue {
   return key.kind === 'bin' ? compileBin(key, parser) : compileValue(key, parser);
 }
 
-/** Start of the `width`-ms bucket holding `ms`, counted from the Unix epoch. */
-export function bucketStart(ms: number, width: number): number {
-  return Math.floor(ms / width) * width;
+/**
+ * Start of the `width`-ms bucket holding `ms`, on the clock of a log written at `offsetMinutes`
+ * from UTC: buckets line up with that log's local hours and midnights.
+ */
+export function bucketStart(ms: number, width: number, offsetMinutes = 0): number {
+  const shift = offsetMinutes * 60_000;
+  return Math.floor((ms + shift) / width) * width - shift;
 }
 
 /**
  * `bin(time, 5m)` -> the Instant starting the record's bucket, keeping the record's UTC offset
  * (so output shows local time as the log wrote it).
  *
- * Buckets are aligned to multiples of the width since the Unix epoch in UTC, not to local
- * midnight: every file, whatever its offset, lands on the same boundaries, so results merge.
- * For widths that divide a day this is the usual clock alignment in UTC; `bin(time, 1d)` on a
- * -0400 log starts its days at 20:00 local time.
+ * Buckets are aligned on the log's own clock (its UTC offset): `bin(time, 1d)` on a -0400 log
+ * gives its local days, midnight to midnight, as a reader of that log expects. Records written
+ * with different offsets fall in different buckets when their local boundaries differ; the
+ * bucket of a record never depends on the other records, so partial results still merge.
  *
  * Values of dynamic formats: an Instant as is; a number is read as epoch milliseconds; a string
  * is parsed as an ISO-8601/CLF time (per row, so formats should decode times themselves).
@@ -63,11 +67,11 @@ function compileBin(key: BinKey, parser: RowParser): BatchValue {
   const width = key.ms;
   return (b, row) => {
     const v = reader.value(b, row);
-    if (v instanceof Instant) return new Instant(bucketStart(v.ms, width), v.offsetMinutes);
+    if (v instanceof Instant) return new Instant(bucketStart(v.ms, width, v.offsetMinutes), v.offsetMinutes);
     if (typeof v === 'number') return Number.isFinite(v) ? new Instant(bucketStart(v, width), 0) : null;
     if (typeof v === 'string') {
       const t = parseInstant(v);
-      return t === null ? null : new Instant(bucketStart(t.ms, width), t.offsetMinutes);
+      return t === null ? null : new Instant(bucketStart(t.ms, width, t.offsetMinutes), t.offsetMinutes);
     }
     return null;
   };
