@@ -34,12 +34,17 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** Does the first positional name an input rather than a query? */
+/**
+ * Does the first positional name an input rather than a query? Existing paths, `-`, and words
+ * that look like paths: a glob or path with no spaces or operators (`logs/*.gz`), or one bare
+ * word with a file-like ending (`access.log`, `app.log.1`), which as a query would only be a
+ * field tested for truth: far more likely a file that is missing, and then it is reported so.
+ */
 function looksLikeInput(arg: string): boolean {
-  if (arg === '-') return true;
-  if (existsSync(arg)) return true;
-  // A glob or path with no spaces or operators is an input, e.g. 'logs/*.gz'.
-  return /^[^\s"'=<>!|()]+$/.test(arg) && /[*?/\\]/.test(arg) && !/^[a-z_]+\s*\(/i.test(arg);
+  if (arg === '-' || existsSync(arg)) return true;
+  const bare = /^[^\s"'=<>!|()]+$/.test(arg);
+  if (bare && /[*?/\\]/.test(arg) && !/^[a-z_]+\s*\(/i.test(arg)) return true;
+  return bare && /\.(log|txt|json|ndjson|gz|bz2|zst|out|err|\d+)$/i.test(arg);
 }
 
 /** Parses the command line into a run spec; throws UsageError on mistakes (exit 2). */

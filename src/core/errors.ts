@@ -19,10 +19,13 @@ export class InputError extends UserError {
   constructor(
     readonly source: string,
     readonly reason: string,
-    /** Byte offset (in the decompressed or raw stream, as stated in reason) where known. */
+    /** Byte offset where known: in the file as read, or in its compressed bytes (see `compressed`). */
     readonly offset?: number,
+    /** True when `offset` counts compressed bytes (an archive failed to decode). */
+    readonly compressed = false,
   ) {
-    super(`${source}: ${reason}${offset === undefined ? '' : ` (at byte ${offset})`}`, EXIT_INPUT);
+    const where = offset === undefined ? '' : ` (at ${compressed ? 'compressed ' : ''}byte ${offset})`;
+    super(`${source}: ${reason}${where}`, EXIT_INPUT);
     this.name = 'InputError';
   }
 }

@@ -42,17 +42,7 @@ export class LineWriter {
   }
 
   flush(): void {
-    let offset = 0;
-    while (offset < this.used) {
-      try {
-        offset += writeSync(this.fd, this.buf, offset, this.used - offset);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue; // a non-blocking pipe is full: try again
-        if (code === 'EPIPE') throw new OutputClosed();
-        throw error;
-      }
-    }
+    writeAll(this.fd, this.buf, this.used);
     this.used = 0;
   }
 }
@@ -60,15 +50,25 @@ export class LineWriter {
 /** Writes text (tables, JSON, CSV) to a file descriptor synchronously, with the same EPIPE handling. */
 export function writeText(fd: number, text: string): void {
   const bytes = Buffer.from(text);
+  writeAll(fd, bytes, bytes.length);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes `length` bytes synchronously. A non-blocking pipe that is full (EAGAIN) is waited for a
+ * millisecond at a time rather than spun on; a reader that went away (EPIPE) ends the output.
+ */
+function writeAll(fd: number, bytes: Buffer, length: number): void {
   let offset = 0;
-  while (offset < bytes.length) {
+  while (offset < length) {
     try {
-      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      offset += writeSync(fd, bytes, offset, length - offset);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') throw new OutputClosed();
-      throw error;
+      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+      else if (code === 'EPIPE') throw new OutputClosed();
+      else throw error;
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { LineBatch } from '../core/batch.js';
+import type { Value } from '../core/value.js';
 import { writeText } from './line-writer.js';
 
 /**
@@ -17,7 +18,7 @@ export class RecordWriter {
     const parser = b.parser!;
     let text = '';
     for (let i = 0; i < b.selCount; i++) {
-      const json = JSON.stringify(parser.record(b, b.sel[i]!), bigintAsNumber);
+      const json = recordJson(parser.record(b, b.sel[i]!));
       if (this.kind === 'ndjson') text += json + '\n';
       else {
         text += (this.first ? '[\n' : ',\n') + json;
@@ -30,6 +31,11 @@ export class RecordWriter {
   end(): void {
     if (this.kind === 'json') writeText(this.fd, this.first ? '[]\n' : '\n]\n');
   }
+}
+
+/** A record as one line of JSON (times as ISO strings with their offset, via Instant.toJSON). */
+export function recordJson(record: Record<string, Value>): string {
+  return JSON.stringify(record, bigintAsNumber);
 }
 
 function bigintAsNumber(_key: string, value: unknown): unknown {

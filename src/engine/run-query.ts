@@ -1,6 +1,7 @@
 import type { LineBatch } from '../core/batch.js';
 import type { Row, RowSchema } from '../core/row.js';
 import type { Source } from '../core/source.js';
+import { UsageError } from '../core/errors.js';
 import type { RowParser } from '../formats/format.js';
 import { cat, open } from '../io/cat.js';
 import { findSources } from '../io/find.js';
@@ -23,7 +24,8 @@ import { take } from '../stages/take.js';
 import { AggregateSink, createAggregates } from './aggregate-sink.js';
 import { LineWriter, writeText } from './line-writer.js';
 import { planQuery, rowStageFields, rowStagesProject, type QueryPlan } from './plan.js';
-import { RecordWriter } from './record-writer.js';
+import { RecordWriter, recordJson } from './record-writer.js';
+import { BufferedOut } from '../output/buffered-out.js';
 import { buildRowChain } from './row-chain.js';
 
 export type OutputKind = 'auto' | 'table' | 'json' | 'ndjson' | 'csv';
@@ -222,7 +224,7 @@ function materialize(
       for (let i = 0; i < b.selCount && !done; i++) {
         const row = b.sel[i]!;
         const r: Row = readers.map((reader) => (reader ? reader.value(b, row) : null));
-        if (keepsLines) r.push(spec.output === 'json' || spec.output === 'ndjson' ? JSON.stringify(parser.record(b, row)) : b.text(row));
+        if (keepsLines) r.push(spec.output === 'json' || spec.output === 'ndjson' ? recordJson(parser.record(b, row)) : b.text(row));
         if (chain.row(r) === false) done = true;
       }
       stats.recordsIn += b.selCount;
@@ -235,7 +237,7 @@ function materialize(
   };
 }
 
-/** Filter mode with --csv / --table: records become rows over the first record's fields. */
+/** Filter mode with --csv / --table: records become rows over the (first) format's fields. */
 function recordRows(output: (schema: RowSchema) => RowSink, stats: StageStats): BatchSink {
   let columns: string[] | null = null;
   let sink: RowSink | null = null;
@@ -245,7 +247,11 @@ function recordRows(output: (schema: RowSchema) => RowSink, stats: StageStats): 
       for (let i = 0; i < b.selCount; i++) {
         const record = parser.record(b, b.sel[i]!);
         if (!columns) {
-          columns = parser.format.fields ? parser.format.fields.map((f) => f.name) : Object.keys(record);
+          // Columns must be known before the first row; JSON and logfmt records vary line by line.
+          if (!parser.format.fields) {
+            throw new UsageError(`--csv and --table need fixed columns for ${parser.format.name} logs: add "| fields a, b"`);
+          }
+          columns = parser.format.fields.map((f) => f.name);
           sink = output({ columns });
         }
         sink!.row(columns.map((c) => record[c] ?? null));
@@ -264,16 +270,18 @@ function outputSink(spec: QueryRunSpec, outFd: number, schema: RowSchema, notes:
   const lineAt = schema.columns.indexOf(HIDDEN_LINE);
   if (lineAt >= 0) {
     // Rows that still stand for whole records: their line as is, or (--json) their record's JSON.
+    const out = new BufferedOut({ write: (text) => writeText(outFd, text) });
     const asArray = spec.output === 'json';
     let first = true;
     return {
       row: (r) => {
         const text = String(r[lineAt]);
-        writeText(outFd, asArray ? `${first ? '[\n' : ',\n'}${text}` : `${text}\n`);
+        out.write(asArray ? `${first ? '[\n' : ',\n'}${text}` : `${text}\n`);
         first = false;
       },
       end: () => {
-        if (asArray) writeText(outFd, first ? '[]\n' : '\n]\n');
+        if (asArray) out.write(first ? '[]\n' : '\n]\n');
+        out.flush();
       },
     };
   }

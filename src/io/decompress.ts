@@ -24,7 +24,7 @@ const DECODERS: Readonly<Record<Compression, (sink: Sink) => Decoder>> = {
  * Decompresses `compressed` chunk by chunk. Pull-based: nothing more is read until the consumer
  * has taken what was decoded so far. On corrupt or truncated data, what was decoded before the
  * error is yielded first (for corrupt gzip, less zlib's failing call: see gzip-decoder), then an
- * InputError names `name` and the compressed offset reached (as
+ * InputError names `name` and the compressed byte offset reached (as
  * counted by the decompressor when it says, else the compressed bytes read so far). Errors thrown
  * by `compressed` itself pass through unchanged. Stopping early destroys the decoder and returns
  * `compressed` (closing its file).
@@ -44,8 +44,7 @@ export async function* decompress(
       await run();
       return undefined;
     } catch (error) {
-      const reason = `${decoder.describe(error, atEnd)} (compressed offset)`;
-      return new InputError(name, reason, decoder.consumed() ?? fed);
+      return new InputError(name, decoder.describe(error, atEnd), decoder.consumed() ?? fed, true);
     }
   }
 

@@ -21,12 +21,21 @@ export class Profile {
   peakHeapBytes = 0;
   private readonly startedAt = performance.now();
 
+  /**
+   * Registers a stage, in pipeline order. Two stages of one name (two `where`s) get their own
+   * rows: the second is called `filter#2`.
+   */
   stage(name: string): StageStats {
-    const existing = this.stages.find((s) => s.name === name);
-    if (existing) return existing;
-    const stats = new StageStats(name);
+    let unique = name;
+    for (let n = 2; this.find(unique); n++) unique = `${name}#${n}`;
+    const stats = new StageStats(unique);
     this.stages.push(stats);
     return stats;
+  }
+
+  /** The stage registered under this name, if any. */
+  find(name: string): StageStats | undefined {
+    return this.stages.find((s) => s.name === name);
   }
 
   /** Called once per batch: V8's heap statistics need no system call, unlike memoryUsage(). */
