@@ -20,7 +20,7 @@ import { QueryError } from './errors.js';
 import {
   compareNumbers,
   compareStrings,
-  compareValues,
+  satisfiesComparison,
   flip,
   literalText,
   literalValue,
@@ -96,7 +96,7 @@ function compileCompare(expr: CompareExpr, parser: RowParser): BatchPredicate {
     [left, right, op] = [right, left, flip(op)];
   }
   if (left.kind !== 'field') {
-    return constant(compareValues(op, literalValue(left), literalValue(right as Literal)));
+    return constant(satisfiesComparison(op, literalValue(left), literalValue(right as Literal)));
   }
   const reader = parser.reader(left.name);
   if (reader === undefined) return constant(op === '!=');
@@ -242,7 +242,7 @@ function compileIn(expr: InExpr, parser: RowParser): BatchPredicate {
   const { subject, negated } = expr;
   if (subject.kind !== 'field') {
     const v = literalValue(subject);
-    const hit = expr.values.some((lit) => compareValues('==', v, literalValue(lit)));
+    const hit = expr.values.some((lit) => satisfiesComparison('==', v, literalValue(lit)));
     return constant(hit !== negated);
   }
   const reader = parser.reader(subject.name);

@@ -7,7 +7,7 @@ import type { Row } from '../core/row.js';
 import type { Value } from '../core/value.js';
 import type { Expr, FieldRef, Literal, Operand, TextExpr } from './ast.js';
 import { QueryError } from './errors.js';
-import { compareValues, flip, literalText, literalValue, toText } from './semantics.js';
+import { satisfiesComparison, flip, literalText, literalValue, toText } from './semantics.js';
 
 export type RowPredicate = (row: Row) => boolean;
 type RowValue = (row: Row) => Value;
@@ -42,10 +42,10 @@ export function compileRowPredicate(expr: Expr, columns: readonly string[]): Row
       const l = operandGetter(left, columns);
       if (right.kind !== 'field') {
         const v = literalValue(right);
-        return (row) => compareValues(op, l(row), v);
+        return (row) => satisfiesComparison(op, l(row), v);
       }
       const r = operandGetter(right, columns);
-      return (row) => compareValues(op, l(row), r(row));
+      return (row) => satisfiesComparison(op, l(row), r(row));
     }
     case 'text': {
       const test = TEXT_TESTS[expr.op];
@@ -72,7 +72,7 @@ export function compileRowPredicate(expr: Expr, columns: readonly string[]): Row
       return (row) => {
         const v = get(row);
         let hit = false;
-        for (let i = 0; i < values.length && !hit; i++) hit = compareValues('==', v, values[i]);
+        for (let i = 0; i < values.length && !hit; i++) hit = satisfiesComparison('==', v, values[i]);
         return hit !== negated;
       };
     }

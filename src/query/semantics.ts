@@ -100,7 +100,7 @@ function isNumeric(v: Value): boolean {
 }
 
 /** `a op b` over decoded values (row phase, constant folding). */
-export function compareValues(op: CompareOp, a: Value | undefined, b: Value | undefined): boolean {
+export function satisfiesComparison(op: CompareOp, a: Value | undefined, b: Value | undefined): boolean {
   if (a === null || a === undefined || b === null || b === undefined) return op === '!=';
   if (typeof a === 'boolean' || typeof b === 'boolean') {
     if (op === '==') return a === b;
