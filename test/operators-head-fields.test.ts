@@ -4,21 +4,8 @@ import type { Row } from '../src/core/row.js';
 import { headRows } from '../src/operators/head.js';
 import { projectFields, projectSchema } from '../src/operators/fields.js';
 import { sortRows } from '../src/operators/sort.js';
-import type { RowSink } from '../src/operators/row-sink.js';
+import { collector } from './support/row-collector.js';
 
-function collector(): RowSink & { rows: Row[]; ended: number } {
-  const sink = {
-    rows: [] as Row[],
-    ended: 0,
-    row(r: Row) {
-      sink.rows.push(r);
-    },
-    end() {
-      sink.ended++;
-    },
-  };
-  return sink;
-}
 
 test('head passes n rows, then asks for no more', () => {
   const out = collector();

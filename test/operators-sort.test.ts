@@ -3,24 +3,11 @@ import assert from 'node:assert/strict';
 import type { Row } from '../src/core/row.js';
 import { Instant, type Value } from '../src/core/value.js';
 import { compareValues, makeRowComparator, type SortKey } from '../src/operators/compare.js';
-import type { RowSink } from '../src/operators/row-sink.js';
 import { sortRows } from '../src/operators/sort.js';
 import { TopN } from '../src/operators/top-n.js';
+import { collector } from './support/row-collector.js';
 
 /** A sink that records what it got. */
-function collector(): RowSink & { rows: Row[]; ended: number } {
-  const sink = {
-    rows: [] as Row[],
-    ended: 0,
-    row(r: Row) {
-      sink.rows.push(r);
-    },
-    end() {
-      sink.ended++;
-    },
-  };
-  return sink;
-}
 
 function random(seed: number): () => number {
   return () => {

@@ -22,11 +22,6 @@ export interface ChainOptions {
  * input ends, because only then is it known which of its figures became estimates.
  */
 export function buildRowChain(stages: readonly Stage[], schema: RowSchema, options: ChainOptions): RowSink {
-  const flat = stages.flatMap((s) => (s.kind === 'top' ? expandTop(s) : [s]));
-  return build(flat, schema, options);
-}
-
-function build(stages: readonly Stage[], schema: RowSchema, options: ChainOptions): RowSink {
   const [stage, ...rest] = stages;
   if (!stage) return options.output(schema);
   const index = (name: string, at: number): number => {
@@ -37,21 +32,21 @@ function build(stages: readonly Stage[], schema: RowSchema, options: ChainOption
   switch (stage.kind) {
     case 'where': {
       const keep = compileRowPredicate(stage.expr, schema.columns);
-      const next = build(rest, schema, options);
+      const next = buildRowChain(rest, schema, options);
       return { row: (r: Row) => (keep(r) ? next.row(r) : true), end: () => next.end() };
     }
     case 'fields': {
       const indices = stage.fields.map((f) => index(f.name, f.start));
-      return projectFields(indices, build(rest, projectSchema(schema, indices), options));
+      return projectFields(indices, buildRowChain(rest, projectSchema(schema, indices), options));
     }
     case 'head':
-      return headRows(stage.n, build(rest, schema, options));
+      return headRows(stage.n, buildRowChain(rest, schema, options));
     case 'sort': {
       const keys = stage.keys.map((k) => ({ index: index(k.column.name, k.column.start), desc: k.descending }));
       // `sort | head N` keeps only N rows in a bounded heap.
       const following = rest[0];
       const limit = following?.kind === 'head' ? following.n : undefined;
-      return sortRows(keys, build(rest, schema, options), {
+      return sortRows(keys, buildRowChain(rest, schema, options), {
         ...(limit !== undefined ? { limit } : {}),
         maxRows: options.limits.sort,
         onWarning: options.warn,
@@ -60,7 +55,7 @@ function build(stages: readonly Stage[], schema: RowSchema, options: ChainOption
     case 'aggregate':
       return aggregateRows(stage, schema, rest, options);
     case 'top':
-      return build([...expandTop(stage), ...rest], schema, options);
+      return buildRowChain([...expandTop(stage), ...rest], schema, options);
   }
 }
 
@@ -92,7 +87,7 @@ function aggregateRows(stage: AggregateStage, schema: RowSchema, rest: readonly 
       return true;
     },
     end() {
-      const next = build(rest, table.schema(), options);
+      const next = buildRowChain(rest, table.schema(), options);
       for (const r of table.rows()) if (next.row(r) === false) break;
       next.end();
     },

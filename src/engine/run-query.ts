@@ -2,7 +2,7 @@ import type { LineBatch } from '../core/batch.js';
 import type { Row, RowSchema } from '../core/row.js';
 import type { Source } from '../core/source.js';
 import { UsageError } from '../core/errors.js';
-import type { RowParser } from '../formats/format.js';
+import type { FieldReader, RowParser } from '../formats/format.js';
 import { cat, open } from '../io/cat.js';
 import { findSources } from '../io/find.js';
 import { lines } from '../io/lines.js';
@@ -215,15 +215,22 @@ function materialize(
   const columns = keepsLines ? [...fields, HIDDEN_LINE] : fields;
   const chain = buildRowChain(plan.rowStages, { columns }, { ...chainOptions, output });
   const stats = ctx.profile.stage('rows');
+  const readersByParser = new Map<RowParser, (FieldReader | undefined)[]>();
   let done = false;
   return {
     consume(b) {
       const t0 = performance.now();
       const parser = b.parser!;
-      const readers = fields.map((f) => parser.reader(f));
+      let readers = readersByParser.get(parser);
+      if (!readers) {
+        readers = fields.map((f) => parser.reader(f));
+        readersByParser.set(parser, readers);
+      }
+      const width = readers.length;
       for (let i = 0; i < b.selCount && !done; i++) {
         const row = b.sel[i]!;
-        const r: Row = readers.map((reader) => (reader ? reader.value(b, row) : null));
+        const r: Row = new Array(width);
+        for (let k = 0; k < width; k++) r[k] = readers[k]?.value(b, row) ?? null;
         if (keepsLines) r.push(spec.output === 'json' || spec.output === 'ndjson' ? recordJson(parser.record(b, row)) : b.text(row));
         if (chain.row(r) === false) done = true;
       }

@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
 import type { RunContext } from '../stages/context.js';
+import { describeFsError } from './fs-errors.js';
 import { openSource } from './open.js';
 
 /** A source whose bytes can be read (lazily: nothing is opened until iterated). */
@@ -49,18 +50,10 @@ export function cat(ctx: RunContext) {
         }
       } catch (error) {
         ctx.inputFailed(
-          error instanceof InputError ? error : new InputError(source.name, describe(error), consumed),
+          error instanceof InputError ? error : new InputError(source.name, describeFsError(error), consumed),
         );
       }
       yield { source, data: EMPTY, final: true };
     }
   };
-}
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }

@@ -4,10 +4,12 @@ import type { RunContext } from './context.js';
 
 export type RecordObject = Record<string, Value>;
 
-/** One record as a plain object, with where it came from. Allocates: for user code, not the CLI's hot path. */
+/**
+ * One record as a plain object: its parsed fields, or `{ line }` when no parser ran. Allocates:
+ * for user code, not the CLI's hot path.
+ */
 export function recordOf(b: LineBatch, row: number): RecordObject {
-  const fields = b.parser ? b.parser.record(b, row) : {};
-  return fields;
+  return b.parser ? b.parser.record(b, row) : { line: b.text(row) };
 }
 
 /**
@@ -22,8 +24,7 @@ export function map<T>(ctx: RunContext, fn: (record: RecordObject, b: LineBatch,
       const out = new Array<T>(b.selCount);
       for (let i = 0; i < b.selCount; i++) {
         const row = b.sel[i]!;
-        const record = b.parser ? b.parser.record(b, row) : { line: b.text(row) };
-        out[i] = fn(record, b, row);
+        out[i] = fn(recordOf(b, row), b, row);
       }
       stats.recordsIn += b.selCount;
       stats.recordsOut += out.length;
