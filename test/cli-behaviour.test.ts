@@ -146,9 +146,14 @@ test('count_distinct past its exact bound is marked as an estimate', () => {
   assert.match(csv.stderr, /count_distinct\(host\) is an estimate/);
 });
 
-test('a sort of more rows than --sort-limit warns that the result is incomplete', () => {
+test('a sort of more rows than --sort-limit fails with exit 1 and prints no rows', () => {
   const r = runCli(['sort bytes desc | fields bytes', '--sort-limit', '2', '--csv'], { input: TEXT });
-  assert.match(r.stderr, /sort: more than 2 rows; result is incomplete/);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /sort: more than 2 rows to sort; add '\| head N' or raise --sort-limit/);
+  assert.equal(r.stdout, '');
+  const bounded = runCli(['sort bytes desc | head 1 | fields bytes', '--sort-limit', '2', '--csv'], { input: TEXT });
+  assert.equal(bounded.code, 0, bounded.stderr);
+  assert.equal(bounded.stdout, 'bytes\n9007199254740991\n');
 });
 
 test('--strict stops at the first malformed line with its location, exit 1', () => {

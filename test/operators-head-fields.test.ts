@@ -36,8 +36,8 @@ test('fields keeps the chosen columns in the given order', () => {
   ]);
   assert.equal(out.ended, 1);
   assert.deepEqual(
-    projectSchema({ columns: ['method', 'status', 'p99(bytes)'], estimates: { 'p99(bytes)': 0.01 } }, [2, 0]),
-    { columns: ['p99(bytes)', 'method'], estimates: { 'p99(bytes)': 0.01 } },
+    projectSchema({ columns: ['method', 'status', 'p99(bytes)'], estimates: { 'p99(bytes)': '±1%' } }, [2, 0]),
+    { columns: ['p99(bytes)', 'method'], estimates: { 'p99(bytes)': '±1%' } },
   );
   assert.throws(() => projectSchema({ columns: ['a'] }, [3]), /no column 3/);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Row } from '../src/core/row.js';
 import { Instant, type Value } from '../src/core/value.js';
 import { compareValues, makeRowComparator, type SortKey } from '../src/operators/compare.js';
-import { sortRows } from '../src/operators/sort.js';
+import { SortLimitError, sortRows } from '../src/operators/sort.js';
 import { TopN } from '../src/operators/top-n.js';
 import { collector } from './support/row-collector.js';
 
@@ -87,15 +87,12 @@ test('top-N keeps only N rows', () => {
   assert.deepEqual(top.drain(), [[1], [2], [3]]);
 });
 
-test('a sort past its row bound warns once, stops buffering and sorts what it has', () => {
-  const warnings: string[] = [];
+test('a sort past its row bound fails rather than sort the first rows it got', () => {
   const out = collector();
-  const sort = sortRows([{ index: 0, desc: true }], out, { maxRows: 4, onWarning: (m) => warnings.push(m) });
-  const answers = [3, 1, 4, 1, 5, 9, 2, 6].map((x) => sort.row([x]));
-  sort.end();
-  assert.deepEqual(answers, [true, true, true, true, false, false, false, false]);
-  assert.deepEqual(warnings, ['sort: more than 4 rows; result is incomplete, add head or raise --sort-limit']);
-  assert.deepEqual(out.rows, [[4], [3], [1], [1]]);
+  const sort = sortRows([{ index: 0, desc: true }], out, { maxRows: 4 });
+  for (const x of [3, 1, 4, 1]) sort.row([x]);
+  assert.throws(() => sort.row([5]), (e: unknown) => e instanceof SortLimitError && /more than 4 rows to sort/.test(e.message));
+  assert.deepEqual(out.rows, [], 'nothing was emitted');
 });
 
 test('sort stops emitting when the next sink wants no more rows', () => {

@@ -35,7 +35,7 @@ test('table marks estimated columns with ~ and says so below', () => {
   const text = render(
     {
       columns: ['status', 'count_distinct(host)', 'p99(bytes)'],
-      estimates: { 'count_distinct(host)': 0.008125, 'p99(bytes)': 0.01 },
+      estimates: { 'count_distinct(host)': '±0.81%', 'p99(bytes)': '±1%' },
     },
     [
       [200, 101234, 48211.5],

@@ -229,7 +229,7 @@ test('every comparison operator', () => {
 
 test('literals: strings, ints, floats, negatives, booleans', () => {
   assert.equal(whereOf(`a == "x" or b == 'y' or c == -3 or d == 2.5 or e == true or f != FALSE`),
-    '(or (or (or (or (or (== a "x") (== b "y")) (== c -3)) (== d 2.5)) (== e true)) (!= f false))');
+    '(or (or (or (== a "x") (== b "y")) (== c -3)) (or (or (== d 2.5) (== e true)) (!= f false)))');
   const s = only('x == -0.25');
   assert.ok(s.kind === 'where' && s.expr.kind === 'compare' && s.expr.right.kind === 'number');
   assert.equal(s.expr.right.value, -0.25);

@@ -35,5 +35,10 @@ export interface AggregateOptions {
   exactLimit?: number;
 }
 
+/** How an estimate's stated relative error is shown: `±0.81%`, `±1%` (empty when unknown). */
+export function relativeErrorNote(relativeError: number | undefined): string {
+  return relativeError !== undefined && Number.isFinite(relativeError) ? `±${+(relativeError * 100).toPrecision(2)}%` : '';
+}
+
 /** How many distinct values (count_distinct) or values (percentile) are kept exactly, per group. */
 export const DEFAULT_EXACT_LIMIT = 100_000;

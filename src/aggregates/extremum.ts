@@ -1,17 +1,23 @@
-import type { Value } from '../core/value.js';
+import { Instant, type Value } from '../core/value.js';
 import { compareValues } from './compare-values.js';
 import type { Aggregate } from './aggregate.js';
+import { toNumber } from './to-number.js';
 
-/** The best value so far; null until a value arrives. Mutated in place. */
+/**
+ * The best value so far, kept apart by kind: `ordered` is the best number, bigint or Instant;
+ * `text` the best string that is not a number. Mutated in place.
+ */
 export interface ExtremumState {
-  best: Value;
+  ordered: number | bigint | Instant | null;
+  text: string | null;
 }
 
 /**
- * min and max share this: numbers compare as numbers, strings by code units, Instants by their
- * instant (the result keeps the offset it was written with). A column mixing kinds follows the
- * total order of compareValues (numbers < Instants < strings). Absent values (null, NaN) are
- * skipped; the result is null when nothing was added.
+ * min and max share this. Numbers compare as numbers, times by their instant (the result keeps
+ * the offset it was written with), and numeric strings count as the numbers they spell (JSON and
+ * logfmt logs quote numbers: max of 10 and "7" is 10). Once any value is numeric, text that is not
+ * a number (`n/a`, `-`) is ignored; only a field with no number at all gives the best string, by
+ * code units. Absent values (null, NaN) are skipped; the result is null when nothing was added.
  *
  * `sign` is -1 for min (keep values that compare lower), +1 for max.
  */
@@ -21,24 +27,38 @@ export function extremumAggregate(name: string, sign: -1 | 1): Aggregate<Extremu
 
   const addNumber = (state: ExtremumState, x: number): ExtremumState => {
     if (x !== x) return state;
-    const best = state.best;
-    if (typeof best === 'number' ? (sign < 0 ? x < best : x > best) : better(x, best)) state.best = x;
+    const best = state.ordered;
+    if (typeof best === 'number' ? (sign < 0 ? x < best : x > best) : better(x, best)) state.ordered = x;
+    return state;
+  };
+
+  const addOrdered = (state: ExtremumState, value: number | bigint | Instant): ExtremumState => {
+    if (better(value, state.ordered)) state.ordered = value;
+    return state;
+  };
+
+  const addText = (state: ExtremumState, text: string): ExtremumState => {
+    const x = toNumber(text);
+    if (x === x) return addNumber(state, x);
+    if (better(text, state.text)) state.text = text;
     return state;
   };
 
   return {
     name,
-    init: () => ({ best: null }),
+    init: () => ({ ordered: null, text: null }),
     add(state, value) {
       if (typeof value === 'number') return addNumber(state, value);
-      if (value !== null && better(value, state.best)) state.best = value;
-      return state;
+      if (typeof value === 'string') return addText(state, value);
+      if (typeof value === 'bigint' || value instanceof Instant) return addOrdered(state, value);
+      return state; // null, booleans: not ordered values
     },
     addNumber,
     merge(a, b) {
-      if (b.best !== null && better(b.best, a.best)) a.best = b.best;
+      if (b.ordered !== null) addOrdered(a, b.ordered);
+      if (b.text !== null && better(b.text, a.text)) a.text = b.text;
       return a;
     },
-    result: (state) => state.best,
+    result: (state) => state.ordered ?? state.text,
   };
 }

@@ -1,6 +1,6 @@
 import { Instant, type Value } from '../core/value.js';
 import type { Row, RowSchema } from '../core/row.js';
-import type { Aggregate } from './aggregate.js';
+import { relativeErrorNote, type Aggregate } from './aggregate.js';
 
 /**
  * The grouping table of `... by k1, k2`: one entry per distinct key tuple, each holding one
@@ -9,8 +9,8 @@ import type { Aggregate } from './aggregate.js';
  * Memory bound: one entry per distinct key (its key values, an array of states, and a map slot),
  * plus what each state holds (see the aggregates: count_distinct and percentile states keep up
  * to their exact limit of values each before switching to a fixed-size sketch). Grouping by a
- * key with millions of values (e.g. `by url` on a crawler log) therefore costs millions of
- * entries; the table does not cap this.
+ * key with millions of values (e.g. `by url` on a crawler log) costs millions of entries, so
+ * the table keeps at most `maxGroups` (the CLI's --max-groups) and counts what it turned away.
  *
  * Keys:
  * - no key (`count` alone): one entry, created up front, so the result always has one row;
@@ -31,12 +31,21 @@ export class GroupTable {
   private readonly keyRows: Value[][] = [];
   private readonly stateRows: unknown[][] = [];
   readonly keyNames: readonly string[];
+  /** States that records of groups past `maxGroups` are added to, and never shown. */
+  private overflow: unknown[] | null = null;
+  /** Records that belonged to a group past `maxGroups` (so the result is incomplete when > 0). */
+  droppedRecords = 0;
 
   constructor(
     readonly aggregates: readonly Aggregate<unknown>[],
     readonly keyCount: number,
     /** Column names of the keys, e.g. ["bin(time, 1h)"]; defaults to key1, key2... */
     keyNames?: readonly string[],
+    /**
+     * Most groups kept (memory grows with every group). Records of a new group past this are
+     * counted in `droppedRecords`; the groups kept stay exact.
+     */
+    readonly maxGroups = Infinity,
   ) {
     if (!Number.isInteger(keyCount) || keyCount < 0) throw new RangeError(`bad key count: ${keyCount}`);
     if (keyNames && keyNames.length !== keyCount) {
@@ -82,6 +91,7 @@ export class GroupTable {
       const theirs = other.stateRows[g];
       for (let i = 0; i < aggregates.length; i++) states[i] = aggregates[i].merge(states[i], theirs[i]);
     }
+    this.droppedRecords += other.droppedRecords;
   }
 
   /** One row per group in first-seen order: the keys, then each aggregate's result. */
@@ -99,18 +109,22 @@ export class GroupTable {
 
   /** Key columns then aggregate columns; `estimates` names the aggregates where any group's figure is an estimate. */
   schema(): RowSchema {
-    const estimates: Record<string, number> = {};
+    const estimates: Record<string, string> = {};
     this.aggregates.forEach((aggregate, i) => {
       const isEstimate = aggregate.isEstimate;
       if (!isEstimate) return;
       if (this.stateRows.some((states) => isEstimate.call(aggregate, states[i]))) {
-        estimates[aggregate.name] = aggregate.relativeError ?? NaN;
+        estimates[aggregate.name] = relativeErrorNote(aggregate.relativeError);
       }
     });
     return { columns: [...this.keyNames, ...this.aggregates.map((a) => a.name)], estimates };
   }
 
   private remember<K>(map: Map<K, unknown[]>, mapKey: K, keys: Value[]): unknown[] {
+    if (this.keyRows.length >= this.maxGroups) {
+      this.droppedRecords++;
+      return (this.overflow ??= this.aggregates.map((a) => a.init()));
+    }
     const states = this.create(keys);
     map.set(mapKey, states);
     return states;

@@ -65,6 +65,7 @@ export function parseArgs(argv: readonly string[], version: string): QueryRunSpe
     .option('--distinct-limit <n>', 'count_distinct is exact up to this many values, then estimated', positiveInt, 100_000)
     .option('--percentile-limit <n>', 'percentiles are exact up to this many values, then estimated', positiveInt, 100_000)
     .option('--sort-limit <n>', 'most rows a sort keeps without a following head', positiveInt, 1_000_000)
+    .option('--max-groups <n>', 'most groups an aggregation keeps (memory grows with each)', positiveInt, 1_000_000)
     .option('--no-progress', 'never show the progress bar')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
@@ -94,6 +95,7 @@ export function parseArgs(argv: readonly string[], version: string): QueryRunSpe
     distinctLimit: number;
     percentileLimit: number;
     sortLimit: number;
+    maxGroups: number;
     progress: boolean;
   }>();
 
@@ -115,6 +117,6 @@ export function parseArgs(argv: readonly string[], version: string): QueryRunSpe
     profile: opts.profile ?? false,
     progress: opts.progress,
     maxLineLength: opts.maxLineLength,
-    limits: { distinct: opts.distinctLimit, percentile: opts.percentileLimit, sort: opts.sortLimit },
+    limits: { distinct: opts.distinctLimit, percentile: opts.percentileLimit, sort: opts.sortLimit, groups: opts.maxGroups },
   };
 }

@@ -1,4 +1,5 @@
 import type { Source } from './source.js';
+import { decodeText } from './text.js';
 import type { RowParser } from '../formats/format.js';
 
 /**
@@ -43,6 +44,6 @@ export class LineBatch {
 
   /** The row decoded as UTF-8 text. */
   text(row: number): string {
-    return this.buf.toString('utf8', this.starts[row], this.ends[row]);
+    return decodeText(this.buf, this.starts[row]!, this.ends[row]!);
   }
 }

@@ -20,6 +20,8 @@ interface MalformedTally {
  */
 export class Diagnostics {
   readonly inputErrors: InputError[] = [];
+  /** Why a result is incomplete (a limit was reached); the CLI then exits 1. */
+  readonly incomplete: string[] = [];
   private readonly malformed = new Map<string, MalformedTally>();
   private readonly longLines = new Map<string, { count: number; first: number; limit: number }>();
 
@@ -27,6 +29,18 @@ export class Diagnostics {
 
   inputFailed(error: InputError): void {
     this.inputErrors.push(error);
+  }
+
+  private readonly warnings: string[] = [];
+
+  /** Something odd about an input that did not stop it being read: said at the end. */
+  inputWarning(source: string, message: string): void {
+    this.warnings.push(`logsift: ${source}: ${message}`);
+  }
+
+  /** A limit cut the result short: said at the end, and the run exits non-zero. */
+  resultIncomplete(message: string): void {
+    this.incomplete.push(message);
   }
 
   lineMalformed(source: string, format: string, line: number): void {
@@ -65,6 +79,7 @@ export class Diagnostics {
       const where = t.samples.map((s, i) => (i === 0 ? `${s.source}:${s.line}` : `:${s.line}`)).join(', ');
       out.push(`${t.count} line${t.count === 1 ? '' : 's'} did not match ${t.format} (first: ${where})`);
     }
+    out.push(...this.warnings, ...this.incomplete);
     for (const [source, t] of this.longLines) {
       out.push(
         `${t.count} line${t.count === 1 ? ' was' : 's were'} longer than ${t.limit} bytes and cut (first: ${source}:${t.first})`,

@@ -11,8 +11,9 @@ export interface RowSchema {
   /** Column names in output order, e.g. ["status", "count", "sum(bytes)"]. */
   readonly columns: readonly string[];
   /**
-   * Columns whose figures are estimates (a sketch took over from exact counting), with the
-   * stated relative error, e.g. { "count_distinct(host)": 0.0081 }. Empty when all are exact.
+   * Columns whose figures are estimates (a sketch took over from exact counting), with how far
+   * off they may be, e.g. { "count_distinct(host)": "±0.81%", count: "over by at most 12" }.
+   * Empty when all are exact.
    */
-  readonly estimates?: Readonly<Record<string, number>>;
+  readonly estimates?: Readonly<Record<string, string>>;
 }

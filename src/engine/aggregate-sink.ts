@@ -17,12 +17,21 @@ type KeyFn = (b: LineBatch, row: number) => Value;
 
 /** Aggregates that read a field as a number get the reader's num() (no Value boxing per row). */
 const NUMERIC = new Set(['sum', 'avg', 'percentile']);
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** 99.9 -> 0.999 by moving the decimal point in the text, so no floating-point division blurs it. */
+function percentToQuantile(percent: number): number {
+  const text = String(percent);
+  if (text.includes('e') || percent >= 100) return percent / 100;
+  const [whole, fraction = ''] = text.split('.');
+  return Number(`0.${whole!.padStart(2, '0')}${fraction}`);
+}
 
 export function createAggregates(stage: AggregateStage, limits: AggregateLimits): Aggregate<unknown>[] {
   return stage.aggregates.map((call) =>
     createAggregate(call.fn, {
       name: columnName(call),
-      ...(call.percentile !== null ? { quantile: call.percentile / 100 } : {}),
+      ...(call.percentile !== null ? { quantile: percentToQuantile(call.percentile) } : {}),
       exactLimit: call.fn === 'percentile' ? limits.percentile : limits.distinct,
     }),
   );
@@ -40,8 +49,9 @@ export class AggregateSink {
     private readonly stage: AggregateStage,
     private readonly aggregates: Aggregate<unknown>[],
     private readonly stats: StageStats,
+    maxGroups = Infinity,
   ) {
-    this.table = new GroupTable(aggregates, stage.groupBy.length, stage.groupBy.map(columnName));
+    this.table = new GroupTable(aggregates, stage.groupBy.length, stage.groupBy.map(columnName), maxGroups);
   }
 
   consume(b: LineBatch): void {
@@ -92,7 +102,13 @@ export class AggregateSink {
     if (!reader) return () => {};
     if (NUMERIC.has(call.fn) && aggregate.addNumber) {
       const addNumber = aggregate.addNumber.bind(aggregate);
-      return (states, b, row) => void (states[i] = addNumber(states[i], reader.num(b, row)));
+      const add = aggregate.add.bind(aggregate);
+      return (states, b, row) => {
+        const x = reader.num(b, row);
+        // An integer past 2^53 was rounded on the way to a double: take the reader's exact value.
+        if ((x > MAX_SAFE || x < -MAX_SAFE) && Number.isInteger(x)) states[i] = add(states[i], reader.value(b, row));
+        else states[i] = addNumber(states[i], x);
+      };
     }
     return (states, b, row) => void (states[i] = aggregate.add(states[i], reader.value(b, row)));
   }

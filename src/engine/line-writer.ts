@@ -1,5 +1,8 @@
 import { writeSync } from 'node:fs';
 import type { LineBatch } from '../core/batch.js';
+import { encodeText } from '../core/text.js';
+import { EXIT_INPUT, UserError } from '../core/errors.js';
+import { describeFsError } from '../io/fs-errors.js';
 
 const BUFFER_SIZE = 1024 * 1024;
 const LF = 0x0a;
@@ -49,7 +52,7 @@ export class LineWriter {
 
 /** Writes text (tables, JSON, CSV) to a file descriptor synchronously, with the same EPIPE handling. */
 export function writeText(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
+  const bytes = encodeText(text); // restores bytes that were not valid UTF-8 (see core/text.ts)
   writeAll(fd, bytes, bytes.length);
 }
 
@@ -68,7 +71,8 @@ function writeAll(fd: number, bytes: Buffer, length: number): void {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
       else if (code === 'EPIPE') throw new OutputClosed();
-      else throw error;
+      // A full disk, a closed descriptor (`>&-`): the user's to fix, said in one line, as cat does.
+      else throw new UserError(`cannot write output: ${describeFsError(error)}`, EXIT_INPUT);
     }
   }
 }

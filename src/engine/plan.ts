@@ -1,9 +1,15 @@
-import type { AggregateStage, Expr, Query, Stage } from '../query/ast.js';
+import type { AggregateStage, Expr, Query, Stage, TopStage } from '../query/ast.js';
 import { expandTop } from '../query/ast.js';
 import { addExprFields } from '../query/typecheck.js';
 
 /** A step of the record phase, run on batches before any row exists. */
 export type RecordStep = { kind: 'where'; expr: Expr } | { kind: 'head'; n: number };
+
+/** `top N field` fed from batches: counted by a bounded heavy-hitters counter, not a group table. */
+export interface TopPlan {
+  readonly n: number;
+  readonly field: TopStage['field'];
+}
 
 /**
  * How a query runs, split at its first stage that needs more than a filter:
@@ -16,14 +22,16 @@ export type RecordStep = { kind: 'where'; expr: Expr } | { kind: 'head'; n: numb
 export interface QueryPlan {
   readonly recordSteps: readonly RecordStep[];
   readonly mode: 'lines' | 'aggregate' | 'rows';
-  /** In `aggregate` mode: the aggregation fed from batches. */
+  /** In `aggregate` mode: the aggregation fed from batches (for `top`, the count it stands for). */
   readonly aggregate: AggregateStage | null;
+  /** In `aggregate` mode when the aggregation is `top N field`. */
+  readonly top: TopPlan | null;
   /** Stages that run on rows, after the aggregation or the materialisation. */
   readonly rowStages: readonly Stage[];
 }
 
 export function planQuery(query: Query): QueryPlan {
-  const stages = query.stages.flatMap((s) => (s.kind === 'top' ? expandTop(s) : [s]));
+  const stages = query.stages;
   const recordSteps: RecordStep[] = [];
   let i = 0;
   for (; i < stages.length; i++) {
@@ -33,11 +41,16 @@ export function planQuery(query: Query): QueryPlan {
     else break;
   }
   const boundary = stages[i];
-  if (!boundary) return { recordSteps, mode: 'lines', aggregate: null, rowStages: [] };
+  if (!boundary) return { recordSteps, mode: 'lines', aggregate: null, top: null, rowStages: [] };
   if (boundary.kind === 'aggregate') {
-    return { recordSteps, mode: 'aggregate', aggregate: boundary, rowStages: stages.slice(i + 1) };
+    return { recordSteps, mode: 'aggregate', aggregate: boundary, top: null, rowStages: stages.slice(i + 1) };
   }
-  return { recordSteps, mode: 'rows', aggregate: null, rowStages: stages.slice(i) };
+  if (boundary.kind === 'top') {
+    const count = expandTop(boundary)[0] as AggregateStage;
+    const top = { n: boundary.n, field: boundary.field };
+    return { recordSteps, mode: 'aggregate', aggregate: count, top, rowStages: stages.slice(i + 1) };
+  }
+  return { recordSteps, mode: 'rows', aggregate: null, top: null, rowStages: stages.slice(i) };
 }
 
 /** Record fields the row stages read (before any aggregate among them renames the columns). */

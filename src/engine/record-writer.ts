@@ -1,5 +1,6 @@
 import type { LineBatch } from '../core/batch.js';
 import type { Value } from '../core/value.js';
+import { jsonValue } from '../output/json-value.js';
 import { writeText } from './line-writer.js';
 
 /**
@@ -33,11 +34,11 @@ export class RecordWriter {
   }
 }
 
-/** A record as one line of JSON (times as ISO strings with their offset, via Instant.toJSON). */
+/** A record as one line of JSON: times as ISO strings with their offset, bigints as their exact digits. */
 export function recordJson(record: Record<string, Value>): string {
-  return JSON.stringify(record, bigintAsNumber);
-}
-
-function bigintAsNumber(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? Number(value) : value;
+  let out = '{';
+  for (const key of Object.keys(record)) {
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + jsonValue(record[key] ?? null);
+  }
+  return out + '}';
 }

@@ -10,7 +10,9 @@ import { QueryError } from '../query/errors.js';
 import { createAggregates, type AggregateLimits } from './aggregate-sink.js';
 
 export interface ChainOptions {
-  readonly limits: AggregateLimits & { readonly sort: number };
+  readonly limits: AggregateLimits & { readonly sort: number; readonly groups: number };
+  /** Told of each group table a row-phase aggregate filled, before its rows go on. */
+  readonly onTable?: (table: GroupTable) => void;
   readonly warn: (message: string) => void;
   /** Makes the final sink (the output writer) once the final schema is known. */
   readonly output: (schema: RowSchema) => RowSink;
@@ -49,7 +51,6 @@ export function buildRowChain(stages: readonly Stage[], schema: RowSchema, optio
       return sortRows(keys, buildRowChain(rest, schema, options), {
         ...(limit !== undefined ? { limit } : {}),
         maxRows: options.limits.sort,
-        onWarning: options.warn,
       });
     }
     case 'aggregate':
@@ -62,7 +63,7 @@ export function buildRowChain(stages: readonly Stage[], schema: RowSchema, optio
 /** An aggregate over rows (e.g. `count by host | count`): collect, then stream the result on. */
 function aggregateRows(stage: AggregateStage, schema: RowSchema, rest: readonly Stage[], options: ChainOptions): RowSink {
   const aggregates = createAggregates(stage, options.limits);
-  const table = new GroupTable(aggregates, stage.groupBy.length, stage.groupBy.map(columnName));
+  const table = new GroupTable(aggregates, stage.groupBy.length, stage.groupBy.map(columnName), options.limits.groups);
   const keyIndex = stage.groupBy.map((k) => {
     if (k.kind === 'bin') throw new QueryError('bin() is only for records, not after an aggregate', k.start);
     const i = schema.columns.indexOf(k.name);
@@ -87,6 +88,7 @@ function aggregateRows(stage: AggregateStage, schema: RowSchema, rest: readonly 
       return true;
     },
     end() {
+      options.onTable?.(table);
       const next = buildRowChain(rest, table.schema(), options);
       for (const r of table.rows()) if (next.row(r) === false) break;
       next.end();

@@ -27,8 +27,22 @@ import { planQuery, rowStageFields, rowStagesProject, type QueryPlan } from './p
 import { RecordWriter, recordJson } from './record-writer.js';
 import { BufferedOut } from '../output/buffered-out.js';
 import { buildRowChain } from './row-chain.js';
+import { TopSink } from './top-sink.js';
+import type { GroupTable } from '../aggregates/index.js';
 
 export type OutputKind = 'auto' | 'table' | 'json' | 'ndjson' | 'csv';
+
+/** The bounds that keep a run's memory flat (see the CLI's --distinct-limit and friends). */
+export interface QueryLimits {
+  /** Distinct values count_distinct (and top) keep exactly before a sketch takes over. */
+  readonly distinct: number;
+  /** Values a percentile keeps exactly before a sketch takes over. */
+  readonly percentile: number;
+  /** Rows a sort without a following head may buffer. */
+  readonly sort: number;
+  /** Groups an aggregation keeps. */
+  readonly groups: number;
+}
 
 export interface QueryRunSpec {
   readonly query: string;
@@ -39,7 +53,7 @@ export interface QueryRunSpec {
   readonly profile: boolean;
   readonly progress: boolean;
   readonly maxLineLength: number;
-  readonly limits: { readonly distinct: number; readonly percentile: number; readonly sort: number };
+  readonly limits: QueryLimits;
   /** Where results go (default: standard output). */
   readonly outFd?: number;
   /** Where messages go (default: standard error). */
@@ -139,7 +153,7 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
   for (const line of notes) say(line);
   for (const line of ctx.diagnostics.summary()) say(line);
   if (spec.profile) say(formatProfile(ctx.profile));
-  return ctx.diagnostics.inputErrors.length > 0 ? 1 : 0;
+  return ctx.diagnostics.inputErrors.length > 0 || ctx.diagnostics.incomplete.length > 0 ? 1 : 0;
 }
 
 async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
@@ -154,7 +168,12 @@ function makeSink(
   output: (schema: RowSchema) => RowSink,
   say: (line: string) => void,
 ): BatchSink {
-  const chainOptions = { limits: spec.limits, warn: (m: string) => say(`logsift: ${m}`), output };
+  const chainOptions = {
+    limits: spec.limits,
+    warn: (m: string) => say(`logsift: ${m}`),
+    output,
+    onTable: (table: GroupTable) => reportDroppedGroups(table, ctx),
+  };
   switch (plan.mode) {
     case 'lines': {
       const stats = ctx.profile.stage('output');
@@ -167,13 +186,27 @@ function makeSink(
       return timed(stats, { consume: (b) => writer.writeBatch(b), done: false, end: () => writer.flush() });
     }
     case 'aggregate': {
+      if (plan.top) {
+        const top = new TopSink(plan.top, spec.limits.distinct, ctx.profile.stage('top'));
+        return {
+          consume: (b) => top.consume(b),
+          done: false,
+          end: () => {
+            const { schema, rows } = top.result();
+            const next = buildRowChain(plan.rowStages, schema, chainOptions);
+            for (const row of rows) if (next.row(row) === false) break;
+            next.end();
+          },
+        };
+      }
       const stage = plan.aggregate!;
-      const aggregator = new AggregateSink(stage, createAggregates(stage, spec.limits), ctx.profile.stage('aggregate'));
+      const aggregator = new AggregateSink(stage, createAggregates(stage, spec.limits), ctx.profile.stage('aggregate'), spec.limits.groups);
       return {
         consume: (b) => aggregator.consume(b),
         done: false,
         end: () => {
           const table = aggregator.table;
+          reportDroppedGroups(table, ctx);
           const next = buildRowChain(plan.rowStages, table.schema(), chainOptions);
           for (const row of table.rows()) if (next.row(row) === false) break;
           next.end();
@@ -183,6 +216,15 @@ function makeSink(
     case 'rows':
       return materialize(plan, spec, ctx, chainOptions, output);
   }
+}
+
+/** Says (and makes the run exit 1) when records of groups past --max-groups were left out. */
+export function reportDroppedGroups(table: GroupTable, ctx: RunContext): void {
+  if (table.droppedRecords === 0) return;
+  ctx.diagnostics.resultIncomplete(
+    `logsift: more than ${table.maxGroups.toLocaleString('en-US')} groups: ${table.droppedRecords.toLocaleString('en-US')} ` +
+      `records of further groups were left out, so the result is incomplete (raise --max-groups, or use top N)`,
+  );
 }
 
 /** Counts records into a sink stage and times it for --profile. */
@@ -296,7 +338,7 @@ function outputSink(spec: QueryRunSpec, outFd: number, schema: RowSchema, notes:
   // A table marks estimates itself (~ and a footer); JSON and CSV keep plain numbers, so say it on stderr.
   if (kind !== 'table') {
     for (const [column, error] of Object.entries(schema.estimates ?? {})) {
-      notes.push(`note: ${column} is an estimate (relative error about ${(error * 100).toFixed(2)}%)`);
+      notes.push(`note: ${column} is an estimate${error ? ` (${error})` : ''}`);
     }
   }
   return createWriter(kind, schema, { write: (s: string) => writeText(outFd, s) });

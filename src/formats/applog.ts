@@ -1,4 +1,5 @@
 import type { LineBatch } from '../core/batch.js';
+import { decodeText } from '../core/text.js';
 import { Instant, type Value } from '../core/value.js';
 import { COLON, DASH, LBRACKET, RBRACKET, SPACE, TAB, findByte } from './bytes.js';
 import type { FieldReader, FieldSpec, FieldType, LogFormat, RowParser } from './format.js';
@@ -311,7 +312,7 @@ const ICAL = packed('ical');
 function stringValue(buf: Buffer, state: SpanState, row: number, slot: number): string | null {
   const i = row * 2 * SLOTS + 2 * slot;
   const start = state.spans[i];
-  return start < 0 ? null : buf.toString('utf8', start, state.spans[i + 1]);
+  return start < 0 ? null : decodeText(buf, start, state.spans[i + 1]!);
 }
 
 function timeValue(state: SpanState, row: number): Instant {
@@ -357,7 +358,7 @@ class ApplogTimeReader implements FieldReader {
   str(b: LineBatch, row: number): string | undefined {
     const spans = (b.parsed as SpanState).spans;
     const i = row * 2 * SLOTS;
-    return b.buf.toString('utf8', spans[i], spans[i + 1]);
+    return decodeText(b.buf, spans[i]!, spans[i + 1]!);
   }
 
   num(b: LineBatch, row: number): number {

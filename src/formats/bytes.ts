@@ -102,3 +102,28 @@ export function numberFromText(text: string): number {
   if (text.length === 0 || text.trim().length === 0) return NaN;
   return Number(text);
 }
+
+/**
+ * A number's exact value from text: a bigint for integers past 2^53 (so sums and comparisons of
+ * huge counters stay exact), else a number; NaN for empty or non-numeric text.
+ */
+export function exactNumberFromText(text: string): number | bigint {
+  const x = numberFromText(text);
+  if (Number.isInteger(x) && !Number.isSafeInteger(x)) {
+    const trimmed = text.trim();
+    if (/^[-+]?\d+$/.test(trimmed)) return BigInt(trimmed);
+  }
+  return x;
+}
+
+/** The exact integer written in buf[start, end) when it is past 2^53, else null (see exactNumberFromText). */
+export function exactIntegerAt(buf: Buffer, start: number, end: number): bigint | null {
+  let p = start;
+  if (p < end && (buf[p] === DASH || buf[p] === 0x2b)) p++;
+  if (p === end) return null;
+  for (let q = p; q < end; q++) if (!isDigit(buf[q]!)) return null;
+  const value = BigInt(buf.toString('latin1', start, end));
+  return value > MAX_SAFE_BIGINT || value < -MAX_SAFE_BIGINT ? value : null;
+}
+
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);

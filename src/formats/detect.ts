@@ -3,7 +3,8 @@ import type { Source } from '../core/source.js';
 import type { LogFormat } from './format.js';
 import { detectableFormats } from './registry.js';
 
-const SAMPLE_LINES = 20;
+/** Lines a format is detected from: the first this many non-blank lines of a source. */
+export const DETECTION_SAMPLE = 20;
 const SAMPLE_SOURCE: Source = Object.freeze({ name: '(detection sample)', path: null, size: null });
 
 /**
@@ -18,7 +19,7 @@ export function detectFormat(sample: readonly string[]): LogFormat | null {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim().length === 0) continue;
     lines.push(line);
-    if (lines.length === SAMPLE_LINES) break;
+    if (lines.length === DETECTION_SAMPLE) break;
   }
   if (lines.length === 0) return null;
   let best: LogFormat | null = null;

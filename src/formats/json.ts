@@ -1,8 +1,9 @@
 import type { LineBatch } from '../core/batch.js';
+import { decodeText } from '../core/text.js';
 import { Instant, type Value } from '../core/value.js';
 import { splitRequestText, type RequestPart, REQUEST_PARTS } from './access/request-line.js';
 import { lookupChain, NUMERIC_CANONICAL } from './aliases.js';
-import { numberFromText } from './bytes.js';
+import { exactNumberFromText, numberFromText } from './bytes.js';
 import type { FieldReader, FieldType, LogFormat, RowParser } from './format.js';
 import { newTimeOut } from './time/civil.js';
 import { epochToTime, LooseTimeParser } from './time/time-text.js';
@@ -17,7 +18,7 @@ import { epochToTime, LooseTimeParser } from './time/time-text.js';
  * `request` key, and `time` is read from time/timestamp/@timestamp/ts as ISO-8601, CLF or epoch
  * seconds / milliseconds. Any other name reads that key; null when absent.
  */
-type JsonScalar = string | number | boolean | null;
+type JsonScalar = string | number | bigint | boolean | null;
 type FlatRecord = Record<string, JsonScalar>;
 
 /** What json's parse() stores in batch.parsed: the flattened record of each row, by row. */
@@ -66,33 +67,109 @@ class JsonParser implements RowParser {
   }
 }
 
+/**
+ * Objects nested deeper than this make the line malformed. Real logs nest a few levels; a hostile
+ * line nested thousands deep would otherwise cost a stack overflow in flattening (JSON.parse
+ * itself is iterative in V8, JSON.stringify is not).
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Sixteen digits in a row: a number that may be past 2^53, worth the careful parse. */
+const LONG_DIGITS = /\d{16}/;
+
 function parseLine(buf: Buffer, s: number, e: number): FlatRecord | undefined {
   // Skip leading blanks; anything but an object is not a record.
   while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
   if (s >= e || buf[s] !== 0x7b) return undefined;
+  const text = decodeText(buf, s, e);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(buf.toString('utf8', s, e));
+    parsed = LONG_DIGITS.test(text) ? parseWithExactIntegers(text) : JSON.parse(text);
   } catch {
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   const flat: FlatRecord = Object.create(null) as FlatRecord;
-  flatten(parsed as Record<string, unknown>, '', flat);
-  return flat;
+  return flatten(parsed as Record<string, unknown>, '', flat, 1) ? flat : undefined;
 }
 
-function flatten(object: Record<string, unknown>, prefix: string, out: FlatRecord): void {
+/** Flattens nested objects into dotted keys; false when nesting passes MAX_JSON_DEPTH. */
+function flatten(object: Record<string, unknown>, prefix: string, out: FlatRecord, depth: number): boolean {
+  if (depth > MAX_JSON_DEPTH) return false;
   for (const key of Object.keys(object)) {
     const value = object[key];
     const name = prefix + key;
     if (value !== null && typeof value === 'object') {
-      if (Array.isArray(value)) out[name] = JSON.stringify(value);
-      else flatten(value as Record<string, unknown>, `${name}.`, out);
+      if (Array.isArray(value)) {
+        if (!withinDepth(value, depth + 1)) return false;
+        out[name] = JSON.stringify(value, bigintAsDigits);
+      } else if (!flatten(value as Record<string, unknown>, `${name}.`, out, depth + 1)) {
+        return false;
+      }
     } else {
       out[name] = value as JsonScalar;
     }
   }
+  return true;
+}
+
+/** True when no array or object inside `value` (itself at `depth`) nests past MAX_JSON_DEPTH. */
+function withinDepth(value: object, depth: number): boolean {
+  const stack: [object, number][] = [[value, depth]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (d > MAX_JSON_DEPTH) return false;
+    for (const child of Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child as object, d + 1]);
+    }
+  }
+  return true;
+}
+
+function bigintAsDigits(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/**
+ * JSON.parse, but integers beyond 2^53 come out as exact bigints instead of rounded doubles
+ * (Node 20's JSON.parse cannot show a reviver the source text). Integer tokens outside strings
+ * that are not safe integers are rewritten as marked strings, parsed, then revived as bigints.
+ */
+function parseWithExactIntegers(text: string): unknown {
+  let rewritten = '';
+  let copied = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+      continue;
+    }
+    if (c !== 0x2d && (c < 0x30 || c > 0x39)) continue;
+    let j = i + 1;
+    while (j < text.length && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
+    const next = j < text.length ? text.charCodeAt(j) : 0;
+    const isInteger = next !== 0x2e && next !== 0x65 && next !== 0x45;
+    const token = text.slice(i, j);
+    if (isInteger && /^-?[1-9]\d*$/.test(token) && !Number.isSafeInteger(Number(token))) {
+      rewritten += text.slice(copied, i) + `"\\u0000bigint:${token}"`; // a NUL no log writes raw
+      copied = j;
+    }
+    i = j - 1;
+  }
+  if (copied === 0) return JSON.parse(text);
+  return JSON.parse(rewritten + text.slice(copied), reviveBigint);
+}
+
+const BIGINT_MARK = '\u0000bigint:';
+
+function reviveBigint(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value;
 }
 
 function recordOf(b: LineBatch, row: number): FlatRecord | undefined {
@@ -116,6 +193,7 @@ function scalarText(value: JsonScalar | undefined): string | undefined {
 
 function scalarNumber(value: JsonScalar | undefined): number {
   if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') return numberFromText(value);
   return NaN;
 }
@@ -142,7 +220,7 @@ class JsonKeyReader implements FieldReader {
     const value = lookup(recordOf(b, row), this.chain);
     if (value === undefined) return null;
     if (this.numeric && typeof value === 'string') {
-      const n = numberFromText(value);
+      const n = exactNumberFromText(value);
       return n === n ? n : value;
     }
     return value;
@@ -203,7 +281,7 @@ class JsonTimeReader implements FieldReader {
     const raw = lookup(recordOf(b, row), TIME_CHAIN);
     if (raw === this.lastRaw && raw !== undefined) return this.lastValid;
     this.lastRaw = raw;
-    if (typeof raw === 'number') this.lastValid = epochToTime(raw, this.out);
+    if (typeof raw === 'number' || typeof raw === 'bigint') this.lastValid = epochToTime(Number(raw), this.out);
     else if (typeof raw === 'string') this.lastValid = this.parser.parseText(raw, this.out);
     else this.lastValid = false;
     return this.lastValid;

@@ -1,7 +1,8 @@
 import type { LineBatch } from '../core/batch.js';
+import { decodeText } from '../core/text.js';
 import { Instant, type Value } from '../core/value.js';
 import { lookupChain } from './aliases.js';
-import { BACKSLASH, EQUALS, QUOTE, SPACE, TAB, numberFromText, parseDecimal } from './bytes.js';
+import { BACKSLASH, EQUALS, QUOTE, SPACE, TAB, exactIntegerAt, numberFromText, parseDecimal } from './bytes.js';
 import type { FieldReader, FieldType, LogFormat, RowParser } from './format.js';
 import { newTimeOut } from './time/civil.js';
 import { LooseTimeParser } from './time/time-text.js';
@@ -102,7 +103,7 @@ class LogfmtParser implements RowParser {
     const out: Record<string, Value> = {};
     const first = state.firstPair[row];
     for (let i = first; i < first + state.pairCount[row]; i++) {
-      const key = b.buf.toString('utf8', state.pairs[i * PAIR_INTS], state.pairs[i * PAIR_INTS + 1]);
+      const key = decodeText(b.buf, state.pairs[i * PAIR_INTS]!, state.pairs[i * PAIR_INTS + 1]!);
       // defineProperty: a key named __proto__ must stay a plain key.
       if (!Object.hasOwn(out, key)) {
         Object.defineProperty(out, key, { value: pairValue(b.buf, state, i), enumerable: true, writable: true, configurable: true });
@@ -190,7 +191,7 @@ function findPair(buf: Buffer, state: LogfmtState, row: number, keys: readonly B
 function pairText(buf: Buffer, state: LogfmtState, i: number): string {
   const flags = state.flags[i];
   if (flags & FLAG_BARE) return 'true';
-  const text = buf.toString('utf8', state.pairs[i * PAIR_INTS + 2], state.pairs[i * PAIR_INTS + 3]);
+  const text = decodeText(buf, state.pairs[i * PAIR_INTS + 2]!, state.pairs[i * PAIR_INTS + 3]!);
   return flags & FLAG_ESCAPED ? unescape(text) : text;
 }
 
@@ -205,8 +206,10 @@ function pairValue(buf: Buffer, state: LogfmtState, i: number): Value {
   const flags = state.flags[i];
   if (flags & FLAG_BARE) return true;
   if (!(flags & FLAG_QUOTED)) {
-    const n = parseDecimal(buf, state.pairs[i * PAIR_INTS + 2], state.pairs[i * PAIR_INTS + 3]);
-    if (n === n) return n;
+    const start = state.pairs[i * PAIR_INTS + 2]!;
+    const end = state.pairs[i * PAIR_INTS + 3]!;
+    const n = parseDecimal(buf, start, end);
+    if (n === n) return Number.isSafeInteger(n) || !Number.isInteger(n) ? n : (exactIntegerAt(buf, start, end) ?? n);
   }
   return pairText(buf, state, i);
 }

@@ -1,5 +1,5 @@
 import unbzip2Stream from 'unbzip2-stream';
-import { errorMessage, type Decoder, type Sink } from './decoder.js';
+import { errorMessage, type Decoder, type DecoderEvents } from './decoder.js';
 
 /**
  * bzip2 through unbzip2-stream, which also reads concatenated streams. Its stream is synchronous:
@@ -7,10 +7,10 @@ import { errorMessage, type Decoder, type Sink } from './decoder.js';
  * It decodes a block only once it holds enough input for the largest possible block (about
  * 925 kB), so its memory is bounded, and an error may surface a block after the bad bytes.
  */
-export function createBzip2Decoder(sink: Sink): Decoder {
+export function createBzip2Decoder(events: DecoderEvents): Decoder {
   const stream = unbzip2Stream();
   let failure: unknown;
-  stream.on('data', sink);
+  stream.on('data', (chunk: Buffer) => events.output(chunk));
   stream.on('error', (error: unknown) => {
     failure ??= error;
   });

@@ -23,7 +23,14 @@ const EMPTY = Buffer.alloc(0);
 export function open(ctx: RunContext) {
   return async function* openStage(sources: AsyncIterable<Source>): AsyncGenerator<OpenedSource> {
     for await (const source of sources) {
-      yield { source, chunks: openSource(source, { chunkSize: ctx.chunkSize, reuseBuffers: ctx.options.reuseBuffers ?? false }) };
+      yield {
+        source,
+        chunks: openSource(source, {
+          chunkSize: ctx.chunkSize,
+          reuseBuffers: ctx.options.reuseBuffers ?? false,
+          onWarning: (message) => ctx.diagnostics.inputWarning(source.name, message),
+        }),
+      };
     }
   };
 }

@@ -1,6 +1,5 @@
 /**
- * One decompressor behind a common push-style face. Output chunks go to the sink given at creation,
- * each a fresh Buffer the consumer may keep. Calls are strictly sequential: the driver awaits each.
+ * One decompressor behind a common push-style face. Output goes to the events given at creation. Calls are strictly sequential: the driver awaits each.
  */
 export interface Decoder {
   /** Decodes one piece of compressed input; rejects (or throws) with the library's own error. */
@@ -15,7 +14,13 @@ export interface Decoder {
   destroy(): void;
 }
 
-export type Sink = (chunk: Buffer) => void;
+/** Where a decoder's results go. */
+export interface DecoderEvents {
+  /** A decoded chunk, a fresh Buffer the consumer may keep. */
+  output(chunk: Buffer): void;
+  /** Something odd that did not stop decoding (trailing garbage), for the run's summary. */
+  warn(message: string): void;
+}
 
 export function errorMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n', 1)[0]!;

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { createBzip2Decoder } from './bzip2-decoder.js';
-import type { Decoder, Sink } from './decoder.js';
+import type { Decoder, DecoderEvents } from './decoder.js';
 import { createGzipDecoder } from './gzip-decoder.js';
 import type { Compression } from './sniff.js';
 import { createZstdDecoder } from './zstd-decoder.js';
@@ -14,7 +14,7 @@ export type { Compression } from './sniff.js';
  */
 const PIECE_SIZE = 64 * 1024;
 
-const DECODERS: Readonly<Record<Compression, (sink: Sink) => Decoder>> = {
+const DECODERS: Readonly<Record<Compression, (events: DecoderEvents) => Decoder>> = {
   gzip: createGzipDecoder,
   bzip2: createBzip2Decoder,
   zstd: createZstdDecoder,
@@ -33,9 +33,10 @@ export async function* decompress(
   name: string,
   compression: Compression,
   compressed: AsyncIterable<Buffer>,
+  warn: (message: string) => void = () => {},
 ): AsyncGenerator<Buffer> {
   const decoded: Buffer[] = [];
-  const decoder = DECODERS[compression]((chunk) => decoded.push(chunk));
+  const decoder = DECODERS[compression]({ output: (chunk) => decoded.push(chunk), warn });
   let fed = 0;
 
   /** Runs one decoder step; on failure returns the InputError to throw once `decoded` is drained. */

@@ -18,6 +18,11 @@ const REASONS: Readonly<Record<string, string>> = {
   ENODEV: 'no such device',
   ESTALE: 'stale file handle',
   ENOMEM: 'out of memory',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EBADF: 'bad file descriptor (is the output closed?)',
+  EROFS: 'read-only file system',
 };
 
 /** One-line reason for an fs error (or anything thrown by fs), never a stack trace. */

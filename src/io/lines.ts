@@ -64,8 +64,7 @@ export function lines(ctx: RunContext) {
   const stats = ctx.profile.stage('lines');
   return async function* linesStage(chunks: AsyncIterable<Chunk>): AsyncGenerator<LineBatch> {
     const limit = ctx.maxLineLength;
-    let carry: Buffer | null = null; // start of an unfinished line
-    let carryLong = false; // the unfinished line already passed the limit: drop until newline
+    const carry = new LineCarry(limit); // the start of an unfinished line
     let nextLine = 1;
     let current: Source | null = null;
 
@@ -81,69 +80,84 @@ export function lines(ctx: RunContext) {
       ctx.profile.sampleMemory();
       return batch;
     };
+    /** The carried line, completed by `tail` (up to its newline), as one buffer. */
+    const finishCarry = (source: Source, tail: Buffer | null): Buffer => {
+      // A cut line is reported here; splitLines reports lines that only the tail made too long.
+      if (carry.long) ctx.diagnostics.lineTooLong(source.name, nextLine, limit);
+      return carry.finish(tail);
+    };
 
     for await (const chunk of chunks) {
       if (chunk.source !== current) {
         current = chunk.source;
         nextLine = 1;
-        carry = null;
-        carryLong = false;
+        carry.clear();
       }
       const { source, data } = chunk;
       if (chunk.final) {
-        if (carry && carry.length > 0) {
-          if (carryLong) ctx.diagnostics.lineTooLong(source.name, nextLine, limit);
-          const batch = emit(source, carry);
-          carry = null;
-          carryLong = false;
-          yield batch;
-        }
+        if (!carry.empty) yield emit(source, finishCarry(source, null));
         continue;
       }
       if (data.length === 0) continue;
 
       let firstNl = data.indexOf(LF);
       if (firstNl < 0) {
-        // No line ends in this chunk: it all belongs to the unfinished line.
-        if (!carryLong) {
-          const joined: Buffer = carry ? Buffer.concat([carry, data]) : data;
-          if (joined.length > limit) {
-            carry = Buffer.from(joined.subarray(0, limit));
-            carryLong = true;
-          } else {
-            carry = carry ? joined : Buffer.from(data); // own the bytes: the chunk may be large
-          }
-        }
+        carry.append(data); // no line ends in this chunk: it all belongs to the unfinished line
         continue;
       }
-
-      if (carry) {
+      if (!carry.empty) {
         // Finish the straddling line on its own (a small copy), then the rest of the chunk.
-        let head: Buffer;
-        if (carryLong) {
-          head = carry;
-          ctx.diagnostics.lineTooLong(source.name, nextLine, limit);
-        } else {
-          head = Buffer.concat([carry, data.subarray(0, firstNl + 1)]);
-        }
-        carry = null;
-        carryLong = false;
-        yield emit(source, head);
+        yield emit(source, finishCarry(source, data.subarray(0, firstNl + 1)));
       } else {
         firstNl = -1;
       }
-
       const lastNl = data.lastIndexOf(LF);
       if (lastNl > firstNl) yield emit(source, data.subarray(firstNl + 1, lastNl + 1));
-      if (lastNl + 1 < data.length) {
-        const rest = data.subarray(lastNl + 1);
-        if (rest.length > limit) {
-          carry = Buffer.from(rest.subarray(0, limit));
-          carryLong = true;
-        } else {
-          carry = Buffer.from(rest);
-        }
-      }
+      if (lastNl + 1 < data.length) carry.append(data.subarray(lastNl + 1));
     }
   };
+}
+
+/**
+ * The bytes of a line that spans chunks, kept as copied pieces (chunk buffers may be recycled)
+ * and joined once when the line ends, so a line of n bytes costs O(n) however many chunks it
+ * spans. Past `limit` bytes the rest is dropped as it streams by (`long`), so an endless line
+ * costs at most the limit.
+ */
+class LineCarry {
+  private pieces: Buffer[] = [];
+  private length = 0;
+  long = false;
+
+  constructor(private readonly limit: number) {}
+
+  get empty(): boolean {
+    return this.length === 0 && !this.long;
+  }
+
+  append(piece: Buffer): void {
+    if (this.long) return;
+    const room = this.limit - this.length;
+    if (piece.length > room) {
+      this.long = true;
+      piece = piece.subarray(0, room);
+    }
+    if (piece.length === 0) return;
+    this.pieces.push(Buffer.from(piece));
+    this.length += piece.length;
+  }
+
+  /** The line so far plus `tail` (unless already cut), and the carry is empty again. */
+  finish(tail: Buffer | null): Buffer {
+    const parts = this.long || tail === null ? this.pieces : [...this.pieces, tail];
+    const line = parts.length === 1 && parts[0] !== tail ? parts[0]! : Buffer.concat(parts);
+    this.clear();
+    return line;
+  }
+
+  clear(): void {
+    this.pieces = [];
+    this.length = 0;
+    this.long = false;
+  }
 }

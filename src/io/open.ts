@@ -10,6 +10,8 @@ export interface OpenOptions {
   stdin?: NodeJS.ReadableStream;
   /** Let plain-file reads recycle chunk buffers (see readFileChunks): only for consumers that never keep a chunk past the next one. */
   reuseBuffers?: boolean;
+  /** Told of oddities that do not stop reading (trailing garbage after a gzip archive). */
+  onWarning?: (message: string) => void;
 }
 
 const DEFAULT_CHUNK_SIZE = 1024 * 1024;
@@ -34,7 +36,8 @@ export function openSource(source: Source, options: OpenOptions = {}): AsyncIter
       ? readStreamChunks(source.name, options.stdin ?? process.stdin)
       : readFileChunks(source.name, source.path, chunkSize, reuse);
   return {
-    [Symbol.asyncIterator]: () => readDecompressed(source.name, read(), options.reuseBuffers ? reuse : null),
+    [Symbol.asyncIterator]: () =>
+      readDecompressed(source.name, read(), options.reuseBuffers ? reuse : null, options.onWarning ?? (() => {})),
   };
 }
 
@@ -42,6 +45,7 @@ async function* readDecompressed(
   name: string,
   raw: AsyncGenerator<Buffer>,
   reuse: BufferReuse | null,
+  warn: (message: string) => void,
 ): AsyncGenerator<Buffer> {
   try {
     const head = await readHead(raw);
@@ -55,7 +59,7 @@ async function* readDecompressed(
       yield* head.chunks;
       if (!head.ended) yield* raw;
     } else {
-      yield* decompress(name, compression, prepend(head.chunks, head.ended ? null : raw));
+      yield* decompress(name, compression, prepend(head.chunks, head.ended ? null : raw), warn);
     }
   } finally {
     await raw.return(undefined);

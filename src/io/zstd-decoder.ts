@@ -1,14 +1,14 @@
 import { Decompress, ZstdErrorCode } from 'fzstd';
-import { errorMessage, type Decoder, type Sink } from './decoder.js';
+import { errorMessage, type Decoder, type DecoderEvents } from './decoder.js';
 
 /**
  * zstd through fzstd's streaming Decompress (Node 20's zlib has no zstd). It is synchronous and
  * hands each decoded block (at most 128 KiB) to the sink as a fresh array, which is wrapped, not
  * copied. Concatenated frames and skippable frames are read; checksums are not verified.
  */
-export function createZstdDecoder(sink: Sink): Decoder {
+export function createZstdDecoder(events: DecoderEvents): Decoder {
   const decompressor = new Decompress((data) => {
-    if (data.length > 0) sink(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    if (data.length > 0) events.output(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   });
   return {
     write(piece) {

@@ -23,7 +23,7 @@ export function projectSchema(schema: RowSchema, indices: readonly number[]): Ro
     if (name === undefined) throw new RangeError(`no column ${i} in [${schema.columns.join(', ')}]`);
     return name;
   });
-  const estimates: Record<string, number> = {};
+  const estimates: Record<string, string> = {};
   for (const name of columns) {
     const error = schema.estimates?.[name];
     if (error !== undefined) estimates[name] = error;

@@ -1,3 +1,4 @@
+import { EXIT_INPUT, UserError } from '../core/errors.js';
 import type { Row } from '../core/row.js';
 import { makeRowComparator, type SortKey } from './compare.js';
 import type { RowSink } from './row-sink.js';
@@ -14,8 +15,14 @@ export interface SortOptions {
   limit?: number;
   /** Rows buffered without `limit` (default 1,000,000, the CLI's --sort-limit). */
   maxRows?: number;
-  /** Called once if more than `maxRows` rows arrive. Defaults to a line on stderr. */
-  onWarning?: (message: string) => void;
+}
+
+/** More rows arrived than a sort may buffer: no order of what it holds would be the true one. */
+export class SortLimitError extends UserError {
+  constructor(maxRows: number) {
+    super(`sort: more than ${maxRows.toLocaleString('en-US')} rows to sort; add '| head N' or raise --sort-limit`, EXIT_INPUT);
+    this.name = 'SortLimitError';
+  }
 }
 
 /**
@@ -23,9 +30,8 @@ export interface SortOptions {
  * (null < booleans < numbers < Instants < strings; `desc` reverses it).
  *
  * With `limit`, a TopN heap keeps N rows: O(n log N) time, N rows of memory. Without it, rows are
- * buffered up to `maxRows`; past that the sort stops buffering, warns once that the result is
- * incomplete, returns false (so the producer may stop reading), and at the end sorts and emits
- * what it holds.
+ * buffered up to `maxRows`; one more throws SortLimitError: the first rows of the input sorted
+ * would be a wrong answer, so none is given.
  */
 export function sortRows(keys: readonly SortKey[], next: RowSink, options: SortOptions = {}): RowSink {
   const compare = makeRowComparator(keys);
@@ -46,20 +52,12 @@ export function sortRows(keys: readonly SortKey[], next: RowSink, options: SortO
   }
 
   const maxRows = options.maxRows ?? DEFAULT_SORT_LIMIT;
-  const warn = options.onWarning ?? ((message: string) => void process.stderr.write(`${message}\n`));
   let buffer: Row[] = [];
-  let overflowed = false;
   return {
     row(r: Row): boolean {
-      if (buffer.length < maxRows) {
-        buffer.push(r);
-        return true;
-      }
-      if (!overflowed) {
-        overflowed = true;
-        warn(`sort: more than ${maxRows} rows; result is incomplete, add head or raise --sort-limit`);
-      }
-      return false;
+      if (buffer.length >= maxRows) throw new SortLimitError(maxRows);
+      buffer.push(r);
+      return true;
     },
     end(): void {
       const rows = buffer;

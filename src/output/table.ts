@@ -74,8 +74,8 @@ export function tableWriter(schema: RowSchema, out: TextOut): RowWriter {
   };
 }
 
-function estimateNote(name: string, relativeError: number): string {
-  return Number.isFinite(relativeError) ? `${name} ±${+(relativeError * 100).toPrecision(2)}%` : name;
+function estimateNote(name: string, error: string | undefined): string {
+  return error ? `${name} ${error}` : name;
 }
 
 function cellText(v: Value): string {

@@ -6,6 +6,7 @@
  *   status >= 500 | count, sum(bytes) by path | sort count desc | head 10
  */
 import type { Instant } from '../core/value.js';
+import type { TextMatcher } from './regex.js';
 
 export interface Located {
   readonly start: number;
@@ -80,11 +81,14 @@ export interface TextExpr extends Located {
   readonly right: Operand;
 }
 
-/** `agent matches /bot|crawler/i` or `agent matches "bot"`. The RegExp is built (and checked) once, by the parser. */
+/**
+ * `agent matches /bot|crawler/i` or `agent matches "bot"`. The matcher is built (and checked)
+ * once, by the parser, and runs in linear time (see regex.ts).
+ */
 export interface MatchesExpr extends Located {
   readonly kind: 'matches';
   readonly subject: Operand;
-  readonly regex: RegExp;
+  readonly regex: TextMatcher;
 }
 
 /** `status in (301, 302)`, `host not in ("a", "b")`. */

@@ -18,7 +18,9 @@ import type { CompareExpr, CompareOp, Expr, FieldRef, InExpr, Literal, MatchesEx
 import { containsAt, endsWithAt, equalsAnyAt, equalsAt, startsWithAt } from './bytes.js';
 import { QueryError } from './errors.js';
 import {
+  compareMixed,
   compareNumbers,
+  exactInteger,
   compareStrings,
   satisfiesComparison,
   flip,
@@ -104,8 +106,10 @@ function compileCompare(expr: CompareExpr, parser: RowParser): BatchPredicate {
 
   const lit = asTimeIfNeeded(reader, right);
   switch (lit.kind) {
-    case 'number':
-      return compareNumber(op, reader, lit.value);
+    case 'number': {
+      const exact = exactInteger(lit.text);
+      return exact === null ? compareNumber(op, reader, lit.value) : compareExactInteger(op, reader, exact);
+    }
     case 'time':
       return compareNumber(op, reader, lit.value.ms);
     case 'bool': {
@@ -137,6 +141,21 @@ function compareNumber(op: CompareOp, reader: FieldReader, x: number): BatchPred
     case '>=':
       return (b, row) => reader.num(b, row) >= x;
   }
+}
+
+/**
+ * `reader op n` for an integer literal past 2^53, where doubles cannot tell neighbours apart: the
+ * field's exact value (readers give bigints for such integers) against the bigint, exactly.
+ * Rare, so the slow path is fine. Literals within 2^53 need none of this: rounding a field's
+ * huge integer to a double keeps its order against any safe integer.
+ */
+function compareExactInteger(op: CompareOp, reader: FieldReader, n: bigint): BatchPredicate {
+  return (b, row) => {
+    const v = reader.value(b, row);
+    const x = typeof v === 'bigint' ? v : typeof v === 'number' ? v : reader.num(b, row);
+    if (typeof x === 'number' && x !== x) return op === '!=';
+    return compareMixed(op, x, n);
+  };
 }
 
 /** Ordering of a field's text against a string (code-unit order). */

@@ -4,6 +4,7 @@
 import type { LineBatch } from '../core/batch.js';
 import { Instant, type Value } from '../core/value.js';
 import type { RowParser } from '../formats/format.js';
+import { isRepresentableMs } from '../formats/time/civil.js';
 import type { BinKey, Expr, GroupKey, Operand } from './ast.js';
 import { compilePredicate } from './compile-predicate.js';
 import { parseInstant } from './time-literal.js';
@@ -68,7 +69,7 @@ function compileBin(key: BinKey, parser: RowParser): BatchValue {
   return (b, row) => {
     const v = reader.value(b, row);
     if (v instanceof Instant) return new Instant(bucketStart(v.ms, width, v.offsetMinutes), v.offsetMinutes);
-    if (typeof v === 'number') return Number.isFinite(v) ? new Instant(bucketStart(v, width), 0) : null;
+    if (typeof v === 'number') return isRepresentableMs(v) ? new Instant(bucketStart(v, width), 0) : null;
     if (typeof v === 'string') {
       const t = parseInstant(v);
       return t === null ? null : new Instant(bucketStart(t.ms, width, t.offsetMinutes), t.offsetMinutes);

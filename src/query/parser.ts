@@ -33,6 +33,7 @@ import {
 } from './ast.js';
 import { QueryError } from './errors.js';
 import { Lexer, type Token } from './lexer.js';
+import { compileMatcher, RegexError, type TextMatcher } from './regex.js';
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const TEXT_OPS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith']);
@@ -44,7 +45,6 @@ const SIMPLE_AGGREGATES: ReadonlySet<string> = new Set(['count', 'sum', 'avg', '
 const PERCENTILE = /^p(\d+(?:\.\d+)?)$/i;
 const DURATION = /^(\d+(?:\.\d+)?)([a-z]+)$/i;
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const REGEX_FLAGS = /^[imsu]*$/;
 
 const STAGE_LIST = 'a condition or a stage (where, fields, count/sum/avg/min/max/count_distinct/pNN, sort, head, top)';
 const AGGREGATE_LIST = 'an aggregate (count, sum, avg, min, max, count_distinct, pNN)';
@@ -64,9 +64,30 @@ function describe(t: Token): string {
   return t.kind === 'eof' ? 'the end of the query' : `'${t.text}'`;
 }
 
+/**
+ * Levels of parentheses and `not` a query may nest. Every later phase walks the tree
+ * recursively; a bound here keeps a hostile query (thousands of `(`) a clear error.
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * `a and b and c ...` as a balanced tree of binary nodes, so that a chain of thousands of terms
+ * is only log2(n) deep for the recursive phases. Evaluation order, left to right with short
+ * circuits, is the same as for the left-nested tree, since and/or are associative.
+ */
+function balanced(kind: 'and' | 'or', terms: readonly Expr[]): Expr {
+  if (terms.length === 1) return terms[0]!;
+  const middle = Math.ceil(terms.length / 2);
+  const left = balanced(kind, terms.slice(0, middle));
+  const right = balanced(kind, terms.slice(middle));
+  return { kind, left, right, start: left.start, end: right.end };
+}
+
 class Parser {
   private readonly lexer: Lexer;
   private i = 0;
+  /** Current nesting of parentheses and `not` (see MAX_NESTING). */
+  private depth = 0;
   /** End offset of the last consumed token, for node spans. */
   private lastEnd = 0;
 
@@ -374,41 +395,50 @@ class Parser {
 
   /** `expected` names what should start the expression, for the error when nothing does. */
   private expr(expected: string): Expr {
-    let left = this.andExpr(expected);
+    const terms = [this.andExpr(expected)];
     while (Parser.word(this.peek()) === 'or') {
       this.next();
-      const right = this.andExpr("a condition after 'or'");
-      left = { kind: 'or', left, right, start: left.start, end: right.end };
+      terms.push(this.andExpr("a condition after 'or'"));
     }
-    return left;
+    return balanced('or', terms);
   }
 
   private andExpr(expected: string): Expr {
-    let left = this.notExpr(expected);
+    const terms = [this.notExpr(expected)];
     while (Parser.word(this.peek()) === 'and') {
       this.next();
-      const right = this.notExpr("a condition after 'and'");
-      left = { kind: 'and', left, right, start: left.start, end: right.end };
+      terms.push(this.notExpr("a condition after 'and'"));
     }
-    return left;
+    return balanced('and', terms);
   }
 
   private notExpr(expected: string): Expr {
     const t = this.peek();
     if (Parser.word(t) === 'not') {
       this.next();
+      this.enter(t);
       const operand = this.notExpr("a condition after 'not'");
+      this.depth--;
       return { kind: 'not', operand, start: t.start, end: operand.end };
     }
     return this.predicate(expected);
+  }
+
+  /** Counts one level of nesting at `t`; too many is a query error, not a stack overflow later. */
+  private enter(t: Token): void {
+    if (++this.depth > MAX_NESTING) {
+      throw new QueryError(`the query nests too deeply (more than ${MAX_NESTING} levels of parentheses or not)`, t.start);
+    }
   }
 
   private predicate(expected: string): Expr {
     const t = this.peek();
     if (Parser.isOp(t, '(')) {
       this.next();
+      this.enter(t);
       const inner = this.expr("a condition after '('");
       this.close(t, "'and', 'or' or ')'");
+      this.depth--;
       // The node's span includes its parentheses, so enclosing nodes cover them too.
       return { ...inner, start: t.start, end: this.lastEnd };
     }
@@ -489,21 +519,16 @@ class Parser {
   }
 
   /** After `matches`: /re/flags or a string holding the pattern. */
-  private regex(): RegExp {
+  private regex(): TextMatcher {
     const t = this.peek();
     if (t.kind !== 'regex' && t.kind !== 'string') throw this.expected("/regex/ or a string after 'matches'", t);
-    if (!REGEX_FLAGS.test(t.flags)) {
-      const bad = [...t.flags].find((f) => !'imsu'.includes(f))!;
-      const why = bad === 'g' || bad === 'y' ? 'is not supported: each record is tested once' : 'is unknown (use i, m, s or u)';
-      throw new QueryError(`regular expression flag '${bad}' ${why}`, t.start);
-    }
     try {
-      const regex = new RegExp(t.value, t.flags);
+      const matcher = compileMatcher(t.value, t.flags);
       this.next();
-      return regex;
+      return matcher;
     } catch (e) {
-      const detail = e instanceof Error ? e.message.slice(e.message.lastIndexOf(': ') + 2) : String(e);
-      throw new QueryError(`invalid regular expression ${t.text}: ${detail}`, t.start);
+      if (e instanceof RegexError) throw new QueryError(e.message, t.start);
+      throw e;
     }
   }
 

@@ -28,6 +28,30 @@ export function compareNumbers(op: CompareOp, x: number, y: number): boolean {
   }
 }
 
+/**
+ * Numbers and bigints compared exactly: JavaScript's relational operators and loose equality are
+ * exact between a bigint and a number (`2n ** 64n == 18446744073709551616` is true, and no double
+ * rounding takes place).
+ */
+export function compareMixed(op: CompareOp, x: number | bigint, y: number | bigint): boolean {
+  switch (op) {
+    case '==':
+      // eslint-disable-next-line eqeqeq -- loose equality is the exact bigint/number comparison
+      return x == y;
+    case '!=':
+      // eslint-disable-next-line eqeqeq
+      return x != y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+  }
+}
+
 export function compareStrings(op: CompareOp, a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return op === '!=';
   switch (op) {
@@ -62,9 +86,19 @@ export function flip(op: CompareOp): CompareOp {
   }
 }
 
-/** A literal as the Value it stands for. */
+/** A literal as the Value it stands for (an integer past 2^53 as its exact bigint). */
 export function literalValue(lit: Literal): Value {
+  if (lit.kind === 'number') return exactInteger(lit.text) ?? lit.value;
   return lit.value;
+}
+
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The digits of an integer literal past 2^53 as a bigint; null for any other number. */
+export function exactInteger(text: string): bigint | null {
+  if (!/^-?\d+$/.test(text)) return null;
+  const value = BigInt(text);
+  return value > MAX_SAFE_BIGINT || value < -MAX_SAFE_BIGINT ? value : null;
 }
 
 /** Text form of a literal for text operators: numbers as written, times as written. */
@@ -111,6 +145,12 @@ export function satisfiesComparison(op: CompareOp, a: Value | undefined, b: Valu
   // An Instant against a string (a time literal typecheck did not see): read the string as a time.
   if (a instanceof Instant && typeof b === 'string') return compareNumbers(op, a.ms, parseInstant(b)?.ms ?? NaN);
   if (b instanceof Instant && typeof a === 'string') return compareNumbers(op, parseInstant(a)?.ms ?? NaN, b.ms);
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    const x = typeof a === 'bigint' ? a : toNumber(a);
+    const y = typeof b === 'bigint' ? b : toNumber(b);
+    if (x !== x || y !== y) return op === '!='; // NaN: missing or not numeric
+    return compareMixed(op, x, y);
+  }
   if (isNumeric(a) || isNumeric(b)) return compareNumbers(op, toNumber(a), toNumber(b));
   return compareStrings(op, toText(a), toText(b));
 }

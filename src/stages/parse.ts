@@ -1,7 +1,7 @@
-import type { LineBatch } from '../core/batch.js';
+import { LineBatch } from '../core/batch.js';
 import { EXIT_INPUT, InputError, UserError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
-import { detectFormat } from '../formats/detect.js';
+import { DETECTION_SAMPLE, detectFormat } from '../formats/detect.js';
 import type { LogFormat, RowParser } from '../formats/format.js';
 import { resolveFormat } from '../formats/registry.js';
 import type { RunContext } from './context.js';
@@ -15,12 +15,22 @@ export interface ParseOptions {
   onFormat?: (source: Source, format: LogFormat) => void;
 }
 
-const DETECTION_SAMPLE = 20;
+/**
+ * Bytes of a source held back while too few lines are known to detect its format. A pipe may
+ * deliver one line at a time; a file may start with kilobytes of blank lines. Past this the
+ * format is decided on the lines there are.
+ */
+const DETECTION_HOLD_BYTES = 8 * 1024 * 1024;
 
 /**
- * lines -> parse: attaches a parser to each batch and parses its selected rows. Rows that do not
- * match are dropped from the selection and counted (with samples) in the diagnostics; with
- * --strict the first one ends the run with its location.
+ * lines -> parse: attaches a parser to each batch and parses its selected rows. Blank lines are
+ * skipped (they are nobody's record). Rows that do not match are dropped from the selection and
+ * counted (with samples) in the diagnostics; with --strict the first one ends the run with its
+ * location.
+ *
+ * Detection looks at the first DETECTION_SAMPLE non-blank lines of each source, however they
+ * arrive: batches are held back until that many are known (or the source ends), so a file, its
+ * .gz and the same bytes on a pipe are always read with the same format.
  */
 export function parse(ctx: RunContext, options: ParseOptions = {}) {
   const forced = typeof options.format === 'string' ? resolveFormat(options.format) : options.format;
@@ -34,53 +44,120 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
     }
     return parser;
   };
+  // Held batches must own their bytes when the reader recycles its buffers.
+  const keep = (b: LineBatch): LineBatch => (ctx.options.reuseBuffers ? copyBatch(b) : b);
 
   const stats = ctx.profile.stage('parse');
+  const parseBatch = (b: LineBatch, parser: RowParser): void => {
+    const t0 = performance.now();
+    stats.recordsIn += b.selCount;
+    const formatName = parser.format.name;
+    b.parser = parser;
+    parser.parse(b, (row) => {
+      const line = b.lineNumber(row);
+      if (ctx.strict) {
+        throw new UserError(`${b.source.name}:${line}: line does not match ${formatName}`, EXIT_INPUT);
+      }
+      ctx.diagnostics.lineMalformed(b.source.name, formatName, line);
+    });
+    stats.recordsOut += b.selCount;
+    stats.ms += performance.now() - t0;
+  };
+
   return async function* parseStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
     let source: Source | null = null;
     let parser: RowParser | null = null;
-    let undetectable = false;
+    let detecting = false;
+    let held: LineBatch[] = [];
+    let heldBytes = 0;
+    let sample: string[] = [];
+
+    /** Decides the held source's format from its sample; null when it has no data lines at all. */
+    const decide = (): RowParser | null => {
+      detecting = false;
+      if (sample.length === 0) return null; // only blank lines: nothing to read, nothing wrong
+      const format = detectFormat(sample);
+      if (!format) {
+        ctx.inputFailed(new InputError(source!.name, 'cannot tell the log format from the first lines (use --format)'));
+        return null;
+      }
+      options.onFormat?.(source!, format);
+      return parserFor(format);
+    };
+    /** Parses and hands on the held batches, in order. */
+    function* release(): Generator<LineBatch> {
+      const pending = held;
+      held = [];
+      heldBytes = 0;
+      sample = [];
+      if (!parser) return;
+      for (const b of pending) {
+        parseBatch(b, parser);
+        if (b.selCount > 0) yield b;
+      }
+    }
+
     for await (const b of batches) {
       if (b.source !== source) {
+        if (detecting) {
+          parser = decide();
+          yield* release();
+        }
         source = b.source;
-        undetectable = false;
-        const format = forced ?? detectFormat(sampleLines(b));
-        if (format) {
-          parser = parserFor(format);
-          options.onFormat?.(source, format);
+        if (forced) {
+          parser = parserFor(forced);
+          options.onFormat?.(source, forced);
         } else {
           parser = null;
-          undetectable = true;
-          ctx.inputFailed(
-            new InputError(source.name, 'cannot tell the log format from the first lines (use --format)'),
-          );
+          detecting = true;
         }
       }
-      if (undetectable || !parser) continue;
-      const t0 = performance.now();
-      stats.recordsIn += b.selCount;
-      const formatName = parser.format.name;
-      b.parser = parser;
-      parser.parse(b, (row) => {
-        const line = b.lineNumber(row);
-        if (ctx.strict) {
-          throw new UserError(`${b.source.name}:${line}: line does not match ${formatName}`, EXIT_INPUT);
-        }
-        ctx.diagnostics.lineMalformed(b.source.name, formatName, line);
-      });
-      stats.recordsOut += b.selCount;
-      stats.ms += performance.now() - t0;
+      dropBlankLines(b);
+      if (b.selCount === 0) continue;
+      if (detecting) {
+        addSample(b, sample);
+        held.push(keep(b));
+        heldBytes += b.buf.length;
+        if (sample.length < DETECTION_SAMPLE && heldBytes < DETECTION_HOLD_BYTES) continue;
+        parser = decide();
+        yield* release();
+        continue;
+      }
+      if (!parser) continue; // undetectable: reported once, its lines skipped
+      parseBatch(b, parser);
       if (b.selCount > 0) yield b;
+    }
+    if (detecting) {
+      parser = decide();
+      yield* release();
     }
   };
 }
 
-/** The first non-empty lines of a batch, decoded, for format detection. */
-function sampleLines(b: LineBatch): string[] {
-  const sample: string[] = [];
-  for (let i = 0; i < b.selCount && sample.length < DETECTION_SAMPLE; i++) {
-    const row = b.sel[i]!;
-    if (b.ends[row]! > b.starts[row]!) sample.push(b.text(row));
+/** Removes empty and whitespace-only lines from the selection. */
+function dropBlankLines(b: LineBatch): void {
+  const { buf, starts, ends, sel } = b;
+  const n = b.selCount;
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    const row = sel[i]!;
+    let p = starts[row]!;
+    const end = ends[row]!;
+    while (p < end && (buf[p] === 0x20 || buf[p] === 0x09)) p++;
+    if (p < end) sel[out++] = row;
   }
-  return sample;
+  b.selCount = out;
+}
+
+/** Adds the batch's selected lines, decoded, to the detection sample (up to DETECTION_SAMPLE). */
+function addSample(b: LineBatch, sample: string[]): void {
+  for (let i = 0; i < b.selCount && sample.length < DETECTION_SAMPLE; i++) sample.push(b.text(b.sel[i]!));
+}
+
+/** The batch with its own copy of its bytes (line offsets and selection are per batch already). */
+function copyBatch(b: LineBatch): LineBatch {
+  const copy = new LineBatch(b.source, Buffer.from(b.buf), b.starts, b.ends, b.sel, b.firstLine);
+  copy.count = b.count;
+  copy.selCount = b.selCount;
+  return copy;
 }

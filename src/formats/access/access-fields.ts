@@ -1,5 +1,6 @@
+import { decodeText } from '../../core/text.js';
 import { Instant, type Value } from '../../core/value.js';
-import { parseDecimal } from '../bytes.js';
+import { exactIntegerAt, parseDecimal } from '../bytes.js';
 import type { FieldType } from '../format.js';
 import type { SpanState } from '../span-state.js';
 import { newTimeOut } from '../time/civil.js';
@@ -97,7 +98,7 @@ export function locate(buf: Buffer, state: SpanState, row: number, ref: AccessFi
 
 export function fieldText(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): string {
   locate(buf, state, row, ref);
-  return buf.toString('utf8', located[0], located[1]);
+  return decodeText(buf, located[0], located[1]);
 }
 
 export function fieldNumber(buf: Buffer, state: SpanState, row: number, ref: AccessFieldRef): number {
@@ -127,7 +128,12 @@ export function fieldValue(buf: Buffer, state: SpanState, row: number, ref: Acce
       return decodeClfTime(buf, state, row, ref.slot) ? new Instant(decoded.ms, decoded.offsetMinutes) : null;
     default: {
       const n = fieldNumber(buf, state, row, ref);
-      return n === n ? n : null;
+      if (n !== n) return null;
+      // Counters past 2^53 (a sum of bytes over years): the exact integer from the text.
+      if (ref.kind === 'number' && !Number.isSafeInteger(n) && Number.isInteger(n)) {
+        return exactIntegerAt(buf, spanStart(state, row, ref.slot), spanEnd(state, row, ref.slot)) ?? n;
+      }
+      return n;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { decodeText, encodeText } from '../../core/text.js';
 import { QUESTION, SPACE, findByte, findLastByte } from '../bytes.js';
 
 /** Slots written by splitRequest, in this order, two ints (start, end) each. */
@@ -56,8 +57,8 @@ const scratch = new Int32Array(10);
 
 /** The same split for a request held in a string (JSON logs): part name -> text. */
 export function splitRequestText(request: string): Record<RequestPart, string> {
-  const buf = Buffer.from(request, 'utf8');
+  const buf = encodeText(request);
   splitRequest(buf, 0, buf.length, scratch, 0);
-  const part = (k: number): string => buf.toString('utf8', scratch[2 * k], scratch[2 * k + 1]);
+  const part = (k: number): string => decodeText(buf, scratch[2 * k]!, scratch[2 * k + 1]!);
   return { method: part(0), url: part(1), path: part(2), query: part(3), protocol: part(4) };
 }

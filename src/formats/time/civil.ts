@@ -11,6 +11,14 @@ export interface TimeOut {
   offsetMinutes: number;
 }
 
+/** The range of a JavaScript Date: ±8.64e15 ms around the epoch (about ±275,000 years). */
+const MAX_TIME_MS = 8.64e15;
+
+/** True when `ms` is an instant a Date can hold, so it prints as a real date. */
+export function isRepresentableMs(ms: number): boolean {
+  return ms >= -MAX_TIME_MS && ms <= MAX_TIME_MS;
+}
+
 export function newTimeOut(): TimeOut {
   return { ms: NaN, offsetMinutes: 0 };
 }

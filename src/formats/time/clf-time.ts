@@ -64,6 +64,7 @@ export class ClfTimeParser {
     const zoneHours = twoDigits(buf, p + 22);
     const zoneMinutes = twoDigits(buf, p + 24);
     if (day < 0 || month === 0 || year < 0 || zoneHours < 0 || zoneMinutes < 0) return false;
+    if (zoneHours > 23 || zoneMinutes > 59) return false; // `+9999` is no offset
     if (sign !== 0x2b && sign !== 0x2d) return false;
     if (!validDateTime(year, month, day, 0, 0, 0)) return false;
     const offset = (sign === 0x2d ? -1 : 1) * (zoneHours * 60 + zoneMinutes);

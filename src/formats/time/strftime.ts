@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { isDigit } from '../bytes.js';
-import { daysFromCivil, monthFromAbbrev, validDateTime, type TimeOut } from './civil.js';
+import { isRepresentableMs, daysFromCivil, monthFromAbbrev, validDateTime, type TimeOut } from './civil.js';
 
 /**
  * A scanner for times written with a strftime pattern, for Apache's `%{pattern}t`. The pattern
@@ -145,7 +145,7 @@ export class StrftimeScanner {
           q += 2;
           if (buf[q] === 0x3a) q++;
           const m = digits2(buf, q);
-          if (h < 0 || m < 0 || q + 2 > limit) return -1;
+          if (h < 0 || m < 0 || h > 23 || m > 59 || q + 2 > limit) return -1;
           offset = (sign === 0x2d ? -1 : 1) * (h * 60 + m);
           p = q + 2;
           break;
@@ -167,6 +167,7 @@ export class StrftimeScanner {
       }
     }
     if (epoch === epoch) {
+      if (!isRepresentableMs(epoch)) return -1;
       out.ms = epoch;
       out.offsetMinutes = 0;
       return p;

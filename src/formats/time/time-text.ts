@@ -1,5 +1,5 @@
 import { isDigit, parseDecimal } from '../bytes.js';
-import type { TimeOut } from './civil.js';
+import { isRepresentableMs, type TimeOut } from './civil.js';
 import { CLF_TIME_LENGTH, ClfTimeParser } from './clf-time.js';
 import { IsoTimeScanner } from './iso-time.js';
 
@@ -38,7 +38,9 @@ export class LooseTimeParser {
  */
 export function epochToTime(value: number, out: TimeOut): boolean {
   if (!Number.isFinite(value) || value < 0) return false;
-  out.ms = value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+  const ms = value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+  if (!isRepresentableMs(ms)) return false;
+  out.ms = ms;
   out.offsetMinutes = 0;
   return true;
 }

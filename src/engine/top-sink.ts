@@ -1,0 +1,56 @@
+import type { LineBatch } from '../core/batch.js';
+import type { Row, RowSchema } from '../core/row.js';
+import type { Value } from '../core/value.js';
+import { TopCounter } from '../aggregates/top-counter.js';
+import type { RowParser } from '../formats/format.js';
+import { columnName } from '../query/ast.js';
+import { compileGroupKey } from '../query/compile.js';
+import type { StageStats } from '../profile/stage-stats.js';
+import type { TopPlan } from './plan.js';
+
+type KeyFn = (b: LineBatch, row: number) => Value;
+
+/**
+ * The sink of `top N field`: counts each selected record's key in a TopCounter, exact up to
+ * `limit` distinct keys, then a bounded Space-Saving sketch whose counts are marked as estimates
+ * with their largest possible overcount.
+ */
+export class TopSink {
+  readonly counter: TopCounter;
+  private readonly keys = new Map<RowParser, KeyFn>();
+
+  constructor(
+    private readonly top: TopPlan,
+    limit: number,
+    private readonly stats: StageStats,
+  ) {
+    this.counter = new TopCounter(limit);
+  }
+
+  consume(b: LineBatch): void {
+    const parser = b.parser!;
+    let key = this.keys.get(parser);
+    if (!key) {
+      key = compileGroupKey(this.top.field, parser);
+      this.keys.set(parser, key);
+    }
+    const t0 = performance.now();
+    const counter = this.counter;
+    const sel = b.sel;
+    for (let i = 0; i < b.selCount; i++) counter.add(key(b, sel[i]!));
+    this.stats.recordsIn += b.selCount;
+    this.stats.ms += performance.now() - t0;
+  }
+
+  /** The answer: its columns (field, count), count marked when the sketch may have moved it, and the rows. */
+  result(): { schema: RowSchema; rows: Row[] } {
+    const answer = this.counter.top(this.top.n);
+    const estimates: Record<string, string> = {};
+    if (answer.estimate) {
+      const over = Math.max(0, ...answer.rows.map((r) => r.error));
+      estimates['count'] = `over by at most ${over.toLocaleString('en-US')}`;
+    }
+    const schema = { columns: [columnName(this.top.field), 'count'], estimates };
+    return { schema, rows: answer.rows.map(({ key, count }) => [key, count]) };
+  }
+}
