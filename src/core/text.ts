@@ -16,17 +16,17 @@ const ESCAPE_BASE = 0xdc00;
  * `buf[start, end)` as text; valid UTF-8 decodes as usual, each invalid byte becomes U+DC80..U+DCFF.
  * The fast path is Node's own decoder: only text that came out with a U+FFFD is decoded by hand.
  */
-export function decodeText(buf: Uint8Array, start: number, end: number): string {
-  const text = Buffer.prototype.toString.call(buf, 'utf8', start, end) as string;
+export function decodeText(buf: Buffer, start: number, end: number): string {
+  const text = buf.toString('utf8', start, end);
   return text.includes(REPLACEMENT) ? decodeCarefully(buf, start, end) : text;
 }
 
-function decodeCarefully(buf: Uint8Array, start: number, end: number): string {
+function decodeCarefully(buf: Buffer, start: number, end: number): string {
   let out = '';
   let runStart = start; // bytes of valid sequences are decoded in runs, by Node
   let p = start;
   const flush = (upTo: number): void => {
-    if (upTo > runStart) out += Buffer.prototype.toString.call(buf, 'utf8', runStart, upTo) as string;
+    if (upTo > runStart) out += buf.toString('utf8', runStart, upTo);
   };
   while (p < end) {
     const length = validSequenceLength(buf, p, end);
