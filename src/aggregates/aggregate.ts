@@ -18,6 +18,14 @@ export interface Aggregate<S> {
   /** Combines two states of the same aggregate. May mutate and return `a`; never mutates `b`. */
   merge(a: S, b: S): S;
   result(state: S): Value;
+  /**
+   * The state as JSON-compatible data (it survives JSON and structured clone), to ship a partial
+   * result to another thread or machine. Exact states encode exactly. Never shares mutable parts
+   * with the state. The format is versioned by the envelope that carries it (see CODEC_VERSION).
+   */
+  encode(state: S): unknown;
+  /** The state `encode` wrote; throws a RangeError when `data` has the wrong shape. */
+  decode(data: unknown): S;
   /** True once a sketch took over from exact counting for this state. */
   isEstimate?(state: S): boolean;
   /** The sketch's stated relative error (for count_distinct a standard error), when it has one. */

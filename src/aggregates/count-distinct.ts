@@ -1,6 +1,8 @@
 import { Instant, type Value } from '../core/value.js';
+import { decodeValue, encodeValue, type EncodedValue } from '../core/value-codec.js';
 import { DEFAULT_EXACT_LIMIT, type Aggregate } from './aggregate.js';
-import { HyperLogLog, type DistinctKey } from './hyperloglog.js';
+import { expectArray, expectRecord, fail } from './codec.js';
+import { HyperLogLog, type DistinctKey, type EncodedHyperLogLog } from './hyperloglog.js';
 
 const PRECISION = 14;
 
@@ -72,5 +74,43 @@ export function countDistinctAggregate(name: string, limit = DEFAULT_EXACT_LIMIT
     },
     result: (state) => (state.set !== null ? state.set.size : Math.round(state.hll!.estimate())),
     isEstimate: (state) => state.hll !== null,
+    encode: (state): EncodedDistinct =>
+      state.set !== null ? { set: [...state.set].map(encodeValue) } : { hll: state.hll!.encode() },
+    decode(data) {
+      const o = expectRecord(data, WHAT);
+      if (o.hll !== undefined) {
+        if (o.set !== undefined) fail(WHAT, 'both set and hll');
+        return { set: null, hll: decodeSketch(o.hll) };
+      }
+      const set = decodeSet(o.set);
+      // A sender with a larger exact limit may ship more values than this side keeps exactly.
+      const state: DistinctState = { set, hll: null };
+      return set.size > limit ? toSketch(state, new HyperLogLog(PRECISION)) : state;
+    },
   };
+}
+
+/** `{ set: [values...] }` (each kind kept: 1, "1" and 1n stay apart) or `{ hll: { precision, registers } }`. */
+export type EncodedDistinct = { set: EncodedValue[] } | { hll: EncodedHyperLogLog };
+
+const WHAT = 'count_distinct state';
+
+function decodeSet(data: unknown): Set<DistinctKey> {
+  const encoded = expectArray(data, WHAT);
+  const set = new Set<DistinctKey>();
+  for (const e of encoded) {
+    const key = decodeValue(e);
+    // Only what add() keeps: Instants are counted by their ms, null and NaN not at all.
+    if (key === null || key instanceof Instant || key !== key) fail(WHAT, 'a value count_distinct never keeps');
+    set.add(key);
+  }
+  if (set.size !== encoded.length) fail(WHAT, 'repeated values');
+  return set;
+}
+
+function decodeSketch(data: unknown): HyperLogLog {
+  const hll = HyperLogLog.decode(data);
+  // Registers of another precision cannot be merged with this aggregate's sketches.
+  if (hll.precision !== PRECISION) fail(WHAT, `precision ${hll.precision}, expected ${PRECISION}`);
+  return hll;
 }

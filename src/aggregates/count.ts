@@ -1,4 +1,5 @@
 import type { Aggregate } from './aggregate.js';
+import { expectCount } from './codec.js';
 
 /** count: the number of records. The value is ignored: every call counts one record. */
 export function countAggregate(name: string): Aggregate<number> {
@@ -9,5 +10,8 @@ export function countAggregate(name: string): Aggregate<number> {
     addNumber: (n) => n + 1,
     merge: (a, b) => a + b,
     result: (n) => n,
+    // The count itself: the most common state stays the smallest.
+    encode: (n) => n,
+    decode: (data) => expectCount(data, 'count state'),
   };
 }

@@ -1,3 +1,6 @@
+import { decodeBigInt, decodeNumber, encodeNumber, type EncodedValue } from '../core/value-codec.js';
+import { expectCount, expectRecord, fail } from './codec.js';
+
 /**
  * A sum that stays exact for integers of any size and accurate for floats, without allocating
  * per added number:
@@ -86,4 +89,51 @@ export function sumTotal(acc: SumAccumulator): number | bigint {
   const total = acc.big + BigInt(acc.small);
   const asNumber = Number(total);
   return Number.isSafeInteger(asNumber) ? asNumber : total;
+}
+
+/**
+ * A SumAccumulator as data: `{ n, small?, big?, float?, floatComp? }`. Parts that are zero are
+ * left out, `big` is exact decimal digits, and `float` is there exactly when a non-integer was
+ * added (`sawFloat`), so an integer sum stays an integer after the trip. Numbers use
+ * encodeNumber, since a float part can be an infinity or NaN.
+ */
+export interface EncodedSum {
+  n: number;
+  small?: EncodedValue;
+  big?: string;
+  float?: EncodedValue;
+  floatComp?: EncodedValue;
+}
+
+export function encodeSum(acc: SumAccumulator): EncodedSum {
+  const out: EncodedSum = { n: acc.n };
+  if (!Object.is(acc.small, 0)) out.small = encodeNumber(acc.small);
+  if (acc.big !== 0n) out.big = acc.big.toString();
+  if (acc.sawFloat) {
+    out.float = encodeNumber(acc.float);
+    out.floatComp = encodeNumber(acc.floatComp);
+  }
+  return out;
+}
+
+const WHAT = 'sum state';
+
+export function decodeSum(data: unknown): SumAccumulator {
+  const o = expectRecord(data, WHAT);
+  const acc = newSum();
+  acc.n = expectCount(o.n, WHAT);
+  if (o.small !== undefined) {
+    acc.small = decodeNumber(o.small, WHAT);
+    // sumNumber relies on `small` being a safe integer to detect overflow.
+    if (!Number.isSafeInteger(acc.small)) fail(WHAT, 'small part is not a safe integer');
+  }
+  if (o.big !== undefined) acc.big = decodeBigInt(o.big, WHAT);
+  if (o.float !== undefined) {
+    acc.sawFloat = true;
+    acc.float = decodeNumber(o.float, WHAT);
+    acc.floatComp = decodeNumber(o.floatComp, WHAT);
+  } else if (o.floatComp !== undefined) {
+    fail(WHAT, 'floatComp without float');
+  }
+  return acc;
 }

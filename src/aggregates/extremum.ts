@@ -1,4 +1,6 @@
 import { Instant, type Value } from '../core/value.js';
+import { decodeValue, encodeValue, type EncodedValue } from '../core/value-codec.js';
+import { expectRecord, fail } from './codec.js';
 import { compareValues } from './compare-values.js';
 import type { Aggregate } from './aggregate.js';
 import { toNumber } from './to-number.js';
@@ -60,5 +62,40 @@ export function extremumAggregate(name: string, sign: -1 | 1): Aggregate<Extremu
       return a;
     },
     result: (state) => state.ordered ?? state.text,
+    encode: encodeExtremum,
+    decode: decodeExtremum,
   };
+}
+
+/** `{ ordered?, text? }`, each left out while null; `ordered` keeps its kind (bigint, Instant). */
+interface EncodedExtremum {
+  ordered?: EncodedValue;
+  text?: string;
+}
+
+function encodeExtremum(state: ExtremumState): EncodedExtremum {
+  const out: EncodedExtremum = {};
+  if (state.ordered !== null) out.ordered = encodeValue(state.ordered);
+  if (state.text !== null) out.text = state.text;
+  return out;
+}
+
+const WHAT = 'min/max state';
+
+function decodeExtremum(data: unknown): ExtremumState {
+  const o = expectRecord(data, WHAT);
+  const state: ExtremumState = { ordered: null, text: null };
+  if (o.ordered !== undefined) {
+    const v = decodeValue(o.ordered);
+    // Only what add() keeps: NaN is skipped there, and strings, booleans and null are not ordered.
+    if (!(typeof v === 'bigint' || v instanceof Instant || (typeof v === 'number' && v === v))) {
+      fail(WHAT, 'ordered is not a number, bigint or Instant');
+    }
+    state.ordered = v;
+  }
+  if (o.text !== undefined) {
+    if (typeof o.text !== 'string') fail(WHAT, 'text is not a string');
+    state.text = o.text;
+  }
+  return state;
 }

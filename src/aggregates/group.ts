@@ -1,6 +1,21 @@
 import { Instant, type Value } from '../core/value.js';
 import type { Row, RowSchema } from '../core/row.js';
+import { decodeValues, encodeValues, type EncodedValue } from '../core/value-codec.js';
 import { relativeErrorNote, type Aggregate } from './aggregate.js';
+import { CODEC_VERSION, expectArray, expectCount, expectRecord, expectVersion, fail } from './codec.js';
+
+/**
+ * A GroupTable as data, to ship partial results between threads or machines: each group's key
+ * tuple (kinds kept: 1, "1", 1n, null and an Instant with its offset are all different) and
+ * each aggregate's encoded state, in first-seen order. States of records past `maxGroups` are
+ * not kept (they are never shown); `droppedRecords` says how many records they held.
+ */
+export interface EncodedGroupTable {
+  version: number;
+  keyCount: number;
+  groups: [keys: EncodedValue[], states: unknown[]][];
+  droppedRecords: number;
+}
 
 /**
  * The grouping table of `... by k1, k2`: one entry per distinct key tuple, each holding one
@@ -94,6 +109,52 @@ export class GroupTable {
     this.droppedRecords += other.droppedRecords;
   }
 
+  encode(): EncodedGroupTable {
+    const aggregates = this.aggregates;
+    const groups: EncodedGroupTable['groups'] = new Array(this.keyRows.length);
+    for (let g = 0; g < groups.length; g++) {
+      const states = this.stateRows[g];
+      groups[g] = [encodeValues(this.keyRows[g]), aggregates.map((a, i) => a.encode(states[i]))];
+    }
+    return { version: CODEC_VERSION, keyCount: this.keyCount, groups, droppedRecords: this.droppedRecords };
+  }
+
+  /**
+   * The table `encode` wrote, for these aggregates (the same functions in the same order as the
+   * sender's). Throws a RangeError when `data` does not fit: another version or key count,
+   * a group of the wrong width, a key tuple seen twice, more groups than `maxGroups`.
+   */
+  static decode(
+    aggregates: readonly Aggregate<unknown>[],
+    keyCount: number,
+    keyNames: readonly string[] | undefined,
+    maxGroups: number,
+    data: unknown,
+  ): GroupTable {
+    const o = expectRecord(data, WHAT);
+    expectVersion(o, WHAT);
+    if (o.keyCount !== keyCount) fail(WHAT, `${String(o.keyCount)} keys, expected ${keyCount}`);
+    const groups = expectArray(o.groups, WHAT);
+    // Dropping groups here would lose their records without counting them; refuse instead.
+    if (groups.length > maxGroups) fail(WHAT, `${groups.length} groups, more than the limit of ${maxGroups}`);
+    if (keyCount === 0 && groups.length !== 1) fail(WHAT, `${groups.length} groups without keys, expected 1`);
+    const table = new GroupTable(aggregates, keyCount, keyNames, maxGroups);
+    for (const group of groups) table.decodeGroup(group);
+    table.droppedRecords = expectCount(o.droppedRecords, WHAT);
+    return table;
+  }
+
+  private decodeGroup(data: unknown): void {
+    const [keys, encodedStates] = expectArray(data, WHAT, 2);
+    const aggregates = this.aggregates;
+    const stateData = expectArray(encodedStates, WHAT, aggregates.length);
+    const size = this.size;
+    const states = this.entry(decodeValues(keys, this.keyCount));
+    // With no key the one group exists from the start; otherwise a group must be new.
+    if (this.keyCount > 0 && this.size === size) fail(WHAT, 'a key tuple appears twice');
+    for (let i = 0; i < aggregates.length; i++) states[i] = aggregates[i].decode(stateData[i]);
+  }
+
   /** One row per group in first-seen order: the keys, then each aggregate's result. */
   rows(): Row[] {
     const aggregates = this.aggregates;
@@ -137,6 +198,8 @@ export class GroupTable {
     return states;
   }
 }
+
+const WHAT = 'group table';
 
 /**
  * A collision-free string for a key tuple: each value is a tag letter then its payload; strings

@@ -1,3 +1,4 @@
+import { expectRecord, fail } from './codec.js';
 import { hashNumber, hashString, SEED_BIGINT, SEED_BOOLEAN, SEED_NUMBER, SEED_STRING } from './hash.js';
 
 /** The kinds of value count_distinct keeps; see count-distinct.ts for how Values map to them. */
@@ -71,6 +72,30 @@ export class HyperLogLog {
     for (let i = 0; i < a.length; i++) if (b[i] > a[i]) a[i] = b[i];
   }
 
+  /** The registers as base64 (16 KiB of registers are 21,848 characters), with the precision. */
+  encode(): EncodedHyperLogLog {
+    const r = this.registers;
+    return { precision: this.precision, registers: Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('base64') };
+  }
+
+  /** The sketch `encode` wrote; a RangeError for anything else (bad length, impossible ranks). */
+  static decode(data: unknown): HyperLogLog {
+    const o = expectRecord(data, WHAT);
+    if (typeof o.precision !== 'number') fail(WHAT, 'precision is not a number');
+    const hll = new HyperLogLog(o.precision);
+    const m = hll.registers.length;
+    // Buffer.from skips characters that are not base64; check the text is exactly m bytes' worth.
+    if (typeof o.registers !== 'string' || o.registers.length !== 4 * Math.ceil(m / 3) || !BASE64.test(o.registers)) {
+      fail(WHAT, `registers are not ${m} bytes of base64`);
+    }
+    const bytes = Buffer.from(o.registers, 'base64');
+    if (bytes.length !== m) fail(WHAT, `registers are not ${m} bytes of base64`);
+    const maxRank = hll.rankBits + 1;
+    for (let i = 0; i < m; i++) if (bytes[i]! > maxRank) fail(WHAT, `register ${i} above the largest rank ${maxRank}`);
+    hll.registers.set(bytes);
+    return hll;
+  }
+
   clone(): HyperLogLog {
     const copy = new HyperLogLog(this.precision);
     copy.registers.set(this.registers);
@@ -88,6 +113,15 @@ export class HyperLogLog {
     const alphaInf = 0.5 / Math.LN2;
     return (alphaInf * m * m) / z;
   }
+}
+
+const WHAT = 'HyperLogLog';
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A HyperLogLog as data: its precision and its registers, one byte each, as base64. */
+export interface EncodedHyperLogLog {
+  precision: number;
+  registers: string;
 }
 
 function sigma(x: number): number {

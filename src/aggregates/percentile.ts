@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import type { DDSketch } from '@datadog/sketches-js';
 import type { Value } from '../core/value.js';
+import { decodeNumber, encodeNumber, type EncodedValue } from '../core/value-codec.js';
 import { DEFAULT_EXACT_LIMIT, type Aggregate } from './aggregate.js';
+import { expectArray, expectCount, expectRecord, fail } from './codec.js';
+import { decodeSketch, encodeSketch, type EncodedDDSketch } from './ddsketch-codec.js';
 import { toNumber } from './to-number.js';
 
 const RELATIVE_ACCURACY = 0.01;
@@ -82,6 +85,17 @@ export function percentileAggregate(
     return state;
   };
 
+  /** Replayed through addNumber: a sender with a larger exact limit may ship more than this side keeps. */
+  const decodeValues = (data: unknown): PercentileState => {
+    let state: PercentileState = { values: [], n: 0, sketch: null, negInf: 0, posInf: 0 };
+    for (const e of expectArray(data, WHAT)) {
+      const x = decodeNumber(e, WHAT);
+      if (x !== x) fail(WHAT, 'NaN among the values'); // addNumber would skip it silently
+      state = addNumber(state, x);
+    }
+    return state;
+  };
+
   return {
     name,
     relativeError: RELATIVE_ACCURACY,
@@ -104,9 +118,32 @@ export function percentileAggregate(
       return sketchNearestRank(state, rank);
     },
     isEstimate: (state) => state.sketch !== null,
+    encode(state): EncodedPercentile {
+      if (state.values === null) return { sketch: encodeSketch(state.sketch!), negInf: state.negInf, posInf: state.posInf };
+      return { values: state.values.slice(0, state.n).map(encodeNumber) };
+    },
+    decode(data) {
+      const o = expectRecord(data, WHAT);
+      if (o.sketch === undefined) return decodeValues(o.values);
+      if (o.values !== undefined) fail(WHAT, 'both values and sketch');
+      return {
+        values: null,
+        n: 0,
+        sketch: decodeSketch(o.sketch, newSketch()),
+        negInf: expectCount(o.negInf, WHAT),
+        posInf: expectCount(o.posInf, WHAT),
+      };
+    },
   };
 }
 
+/**
+ * `{ values: [numbers...] }` in the exact phase (in the order added; infinities tagged), or
+ * `{ sketch, negInf, posInf }` once the DDSketch took over (see ddsketch-codec.ts).
+ */
+export type EncodedPercentile = { values: EncodedValue[] } | { sketch: EncodedDDSketch; negInf: number; posInf: number };
+
+const WHAT = 'percentile state';
 
 /** A quantile as the exact fraction it was written as: 0.999 is 999/1000, not 0.99899999... */
 interface Fraction {

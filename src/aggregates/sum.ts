@@ -1,6 +1,6 @@
 import type { Value } from '../core/value.js';
 import type { Aggregate } from './aggregate.js';
-import { mergeSum, newSum, sumBigInt, sumNumber, sumTotal, type SumAccumulator } from './exact-sum.js';
+import { decodeSum, encodeSum, mergeSum, newSum, sumBigInt, sumNumber, sumTotal, type SumAccumulator } from './exact-sum.js';
 import { toNumber } from './to-number.js';
 
 /**
@@ -26,5 +26,7 @@ export function sumAggregate(name: string): Aggregate<SumAccumulator> {
       return a;
     },
     result: sumTotal,
+    encode: encodeSum,
+    decode: decodeSum,
   };
 }

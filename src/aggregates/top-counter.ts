@@ -1,4 +1,6 @@
 import { Instant, type Value } from '../core/value.js';
+import { decodeValue, encodeValue, type EncodedValue } from '../core/value-codec.js';
+import { CODEC_VERSION, expectArray, expectCount, expectRecord, expectVersion, fail } from './codec.js';
 
 /** One counted key. `error` bounds how much of `count` may belong to keys it displaced. */
 interface Counter {
@@ -23,6 +25,19 @@ export interface TopAnswer {
   readonly rows: readonly TopRow[];
   /** False when these are provably the exact top rows with their exact counts. */
   readonly estimate: boolean;
+}
+
+/**
+ * A TopCounter as data: each counter as `[key, count, error, order]` (in arrival order), how
+ * many keys ever arrived (`arrivals`, which numbers the next one), and whether the Space-Saving
+ * sketch took over. The heap is not written: (count, order) orders the counters totally, so
+ * rebuilding it gives the same evictions and answers.
+ */
+export interface EncodedTopCounter {
+  version: number;
+  sketch: boolean;
+  arrivals: number;
+  counters: [key: EncodedValue, count: number, error: number, order: number][];
 }
 
 /**
@@ -100,6 +115,44 @@ export class TopCounter {
     this.heap = null;
     for (const m of merged.slice(0, this.limit)) this.insert({ ...m, slot: -1 });
     if (wasSketch) this.heap = this.buildHeap();
+  }
+
+  encode(): EncodedTopCounter {
+    const counters = [...this.counters()].sort((a, b) => a.order - b.order);
+    return {
+      version: CODEC_VERSION,
+      sketch: this.heap !== null,
+      arrivals: this.arrivals,
+      counters: counters.map((c) => [encodeValue(c.key), c.count, c.error, c.order]),
+    };
+  }
+
+  /**
+   * The counter `encode` wrote, with room for `limit` keys. Throws a RangeError when `data` does
+   * not fit: another version, more counters than `limit`, a key or arrival order seen twice,
+   * an error above its count, or a sketch without counters.
+   */
+  static decode(limit: number, data: unknown): TopCounter {
+    const o = expectRecord(data, WHAT);
+    expectVersion(o, WHAT);
+    if (typeof o.sketch !== 'boolean') fail(WHAT, 'sketch is not a boolean');
+    const top = new TopCounter(limit);
+    top.arrivals = expectCount(o.arrivals, WHAT);
+    const counters = expectArray(o.counters, WHAT);
+    if (counters.length > limit) fail(WHAT, `${counters.length} counters, more than the limit of ${limit}`);
+    const orders = new Set<number>();
+    for (const entry of counters) {
+      const c = decodeCounter(entry, top.arrivals);
+      if (top.lookup(c.key) || orders.has(c.order)) fail(WHAT, 'a key or arrival order appears twice');
+      orders.add(c.order);
+      top.insert(c);
+    }
+    if (o.sketch) {
+      // top() and add() read the heap's least counter, so a sketch must have one.
+      if (counters.length === 0) fail(WHAT, 'a sketch without counters');
+      top.heap = top.buildHeap();
+    }
+    return top;
   }
 
   /**
@@ -197,4 +250,21 @@ export class TopCounter {
     a.slot = j;
     b.slot = i;
   }
+}
+
+const WHAT = 'top counter';
+
+function decodeCounter(data: unknown, arrivals: number): Counter {
+  const [key, count, error, order] = expectArray(data, WHAT, 4);
+  const c: Counter = {
+    key: decodeValue(key),
+    count: expectCount(count, WHAT),
+    error: expectCount(error, WHAT),
+    order: expectCount(order, WHAT),
+    slot: -1,
+  };
+  if (c.error > c.count) fail(WHAT, 'an error above its count');
+  // Orders number arrivals, so each is below the count of arrivals.
+  if (c.order >= arrivals) fail(WHAT, 'an arrival order past the arrivals');
+  return c;
 }
