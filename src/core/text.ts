@@ -77,3 +77,14 @@ export function encodeText(text: string): Buffer {
   parts.push(Buffer.from(text.slice(runStart), 'utf8'));
   return Buffer.concat(parts);
 }
+
+/**
+ * Text a user wrote (a format string, a path) made safe to quote inside a one-line message:
+ * line breaks, tabs and other control characters are shown as escapes (`\n`, `\t`, `\x1b`).
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => CONTROL_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import { AccessLogFormat } from './access/access-format.js';
 import { compileApacheFormat } from './access/apache-format.js';
 import { compileNginxFormat } from './access/nginx-format.js';
@@ -58,10 +59,11 @@ export function resolveFormat(spec: string): LogFormat {
   const lower = trimmed.toLowerCase();
   const format = namedFormat(Object.hasOwn(ALIASES, lower) ? ALIASES[lower] : lower);
   if (format) return format;
-  if (trimmed.includes('%')) return new AccessLogFormat(spec, compileApacheFormat(spec));
-  if (trimmed.includes('$')) return new AccessLogFormat(spec, compileNginxFormat(spec));
+  // The name shows in messages ('3 lines did not match <name>'): one line, whatever was typed.
+  if (trimmed.includes('%')) return new AccessLogFormat(printable(spec), compileApacheFormat(spec));
+  if (trimmed.includes('$')) return new AccessLogFormat(printable(spec), compileNginxFormat(spec));
   throw new UsageError(
-    `unknown format "${spec}": use one of ${FORMAT_NAMES.join(', ')}, ` +
+    `unknown format "${printable(spec)}": use one of ${FORMAT_NAMES.join(', ')}, ` +
       'an Apache LogFormat string (with %) or an nginx log_format string (with $)',
   );
 }

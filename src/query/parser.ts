@@ -70,6 +70,9 @@ function describe(t: Token): string {
  */
 export const MAX_NESTING = 100;
 
+/** Stages a query may chain: each is a step of the pipeline, and no real query needs hundreds. */
+export const MAX_STAGES = 100;
+
 /**
  * `a and b and c ...` as a balanced tree of binary nodes, so that a chain of thousands of terms
  * is only log2(n) deep for the recursive phases. Evaluation order, left to right with short
@@ -160,6 +163,9 @@ class Parser {
     const stages: Stage[] = [];
     if (this.peek().kind === 'eof') return { text: this.text, stages };
     for (;;) {
+      if (stages.length === MAX_STAGES) {
+        throw new QueryError(`a query may have at most ${MAX_STAGES} stages`, this.peek().start);
+      }
       stages.push(this.stage(stages.length === 0));
       const t = this.next();
       if (t.kind === 'eof') return { text: this.text, stages };

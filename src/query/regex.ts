@@ -55,9 +55,10 @@ export function compileMatcher(source: string, flags: string): TextMatcher {
   try {
     enableLinearFallback();
     native = new RegExp(source, flags);
+    native.test(''); // V8 compiles on first use: a pattern too large to compile fails here, not mid-run
   } catch (e) {
     const detail = e instanceof Error ? e.message.slice(e.message.lastIndexOf(': ') + 2) : String(e);
-    throw new RegexError(`invalid regular expression /${source}/${flags}: ${detail}`);
+    throw new RegexError(`invalid regular expression /${shown(source)}/${flags}: ${shown(detail)}`);
   }
   const text = `/${source}/${flags}`;
   if (!/[iu]/.test(flags) || !shape.quantified) return native;
@@ -108,6 +109,11 @@ function compileRe2(source: string, flags: string): RE2JS {
     return re2js.compile(source, options);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    throw new RegexError(`regular expression /${source}/${flags} is not supported by the linear-time engine: ${detail}`);
+    throw new RegexError(`regular expression /${shown(source)}/${flags} is not supported by the linear-time engine: ${shown(detail)}`);
   }
+}
+
+/** A pattern as quoted in a message: long ones are cut, so the message stays one readable line. */
+function shown(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { printable } from '../../core/text.js';
 import { compileStrftime } from '../time/strftime.js';
 import { buildTemplate, type FieldItem, type ScanKind, type Template, type TemplateItem } from './template.js';
 
@@ -115,7 +116,7 @@ function field(directive: string, name: string, scan: ScanKind, extra: Partial<F
 }
 
 function bad(format: string, why: string): UsageError {
-  return new UsageError(`bad LogFormat "${format}": ${why}`);
+  return new UsageError(`bad LogFormat "${printable(format)}": ${why}`);
 }
 
 /** `X-Forwarded-For` -> `x_forwarded_for`. */

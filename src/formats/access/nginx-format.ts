@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { printable } from '../../core/text.js';
 import { buildTemplate, type FieldItem, type ScanKind, type Template, type TemplateItem } from './template.js';
 
 /**
@@ -84,7 +85,7 @@ export function compileNginxFormat(format: string): Template {
 }
 
 function bad(format: string, why: string): UsageError {
-  return new UsageError(`bad log_format "${format}": ${why}`);
+  return new UsageError(`bad log_format "${printable(format)}": ${why}`);
 }
 
 interface Known {

@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { printable } from '../../core/text.js';
 import type { FieldType } from '../format.js';
 import type { StrftimeScanner } from '../time/strftime.js';
 
@@ -104,13 +105,13 @@ export function buildTemplate(source: string, items: readonly TemplateItem[], wh
     if (fieldItems.length > 0 && literals[literals.length - 1] === '' && !item.stripQuestion) {
       const previous = fieldItems[fieldItems.length - 1].directive;
       throw new UsageError(
-        `bad ${what} "${source}": ${previous} and ${item.directive} need literal text between them`,
+        `bad ${what} "${printable(source)}": ${previous} and ${item.directive} need literal text between them`,
       );
     }
     fieldItems.push(item);
     literals.push('');
   }
-  if (fieldItems.length === 0) throw new UsageError(`bad ${what} "${source}": it has no fields`);
+  if (fieldItems.length === 0) throw new UsageError(`bad ${what} "${printable(source)}": it has no fields`);
 
   settleNames(fieldItems);
 

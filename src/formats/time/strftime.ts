@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { printable } from '../../core/text.js';
 import { isDigit } from '../bytes.js';
 import { isRepresentableMs, daysFromCivil, monthFromAbbrev, validDateTime, type TimeOut } from './civil.js';
 
@@ -40,7 +41,7 @@ export function compileStrftime(pattern: string): StrftimeScanner {
         continue;
       }
       const d = text[++i];
-      if (d === undefined) throw new UsageError(`bad time pattern "${pattern}": ends with "%"`);
+      if (d === undefined) throw new UsageError(`bad time pattern "${printable(pattern)}": ends with "%"`);
       if (Object.hasOwn(EXPANSIONS, d)) {
         expand(EXPANSIONS[d]);
         continue;
@@ -65,7 +66,7 @@ export function compileStrftime(pattern: string): StrftimeScanner {
         case 'n': case 't': steps.push({ kind: 'space' }); break;
         case '%': steps.push({ kind: 'literal', byte: 0x25 }); break;
         default:
-          throw new UsageError(`bad time pattern "${pattern}": unknown conversion "%${d}"`);
+          throw new UsageError(`bad time pattern "${printable(pattern)}": unknown conversion "%${printable(d)}"`);
       }
     }
   };
