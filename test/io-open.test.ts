@@ -258,14 +258,14 @@ describe('corrupt and truncated archives', () => {
     assert.ok(bytes.length > 0 && bytes.length < ORIGINAL.length, `decoded ${bytes.length} bytes`);
     assert.ok(isPrefixOf(bytes, ORIGINAL));
     assert.equal(error.source, source.name);
-    assert.match(error.reason, /^truncated bzip2 data/);
+    assert.match(error.reason, /^truncated (or corrupt )?bzip2 data/); // lbzip2 cannot tell which
   });
 
   test('bzip2 magic followed by garbage is corrupt bzip2 data', async () => {
     const source = fileSource('garbage.bz2', Buffer.concat([Buffer.from('BZh9'), Buffer.alloc(200, 0x55)]));
     const { bytes, error } = await readUntilError(source);
     assert.equal(bytes.length, 0);
-    assert.match(error.message, new RegExp(`^${source.name}: corrupt bzip2 data`));
+    assert.match(error.message, new RegExp(`^${source.name}: (truncated or )?corrupt bzip2 data`));
   });
 
   test('truncated zstd: earlier blocks are yielded, then "truncated zstd data"', async () => {
@@ -301,11 +301,15 @@ describe('stopping early', () => {
         return;
       }
       const source = fileSource(`early-${format}`, make(ORIGINAL));
+      // A first full read: a decoder run as a child process makes Node keep one /dev/null
+      // descriptor open for the rest of the process, which is not this read's to close.
+      await readAll(source);
       const before = fdCount();
       let seen = 0;
       for await (const chunk of openSource(source, { chunkSize: 16 * 1024 })) {
         assert.ok(chunk.length > 0);
-        assert.equal(fdCount(), before + 1, 'the file is open while reading');
+        // The file, or (a decoder run as a child process) the pipes to the decoder.
+        assert.ok(fdCount() >= before + 1, 'the input is open while reading');
         seen++;
         break;
       }

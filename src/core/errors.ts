@@ -14,17 +14,19 @@ export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
 
+/** What a byte offset in an InputError counts. */
+export type OffsetKind = 'file' | 'compressed' | 'decompressed';
+
 /** A failure of one input: missing, unreadable, corrupt or truncated. Other inputs go on. */
 export class InputError extends UserError {
   constructor(
     readonly source: string,
     readonly reason: string,
-    /** Byte offset where known: in the file as read, or in its compressed bytes (see `compressed`). */
+    /** Byte offset where known: in the file as read, in its compressed bytes, or in what they decoded to. */
     readonly offset?: number,
-    /** True when `offset` counts compressed bytes (an archive failed to decode). */
-    readonly compressed = false,
+    readonly offsetKind: OffsetKind = 'file',
   ) {
-    const where = offset === undefined ? '' : ` (at ${compressed ? 'compressed ' : ''}byte ${offset})`;
+    const where = offset === undefined ? '' : ` (at ${offsetKind === 'file' ? '' : `${offsetKind} `}byte ${offset})`;
     super(`${source}: ${reason}${where}`, EXIT_INPUT);
     this.name = 'InputError';
   }

@@ -1,25 +1,25 @@
-/**
- * One decompressor behind a common push-style face. Output goes to the events given at creation. Calls are strictly sequential: the driver awaits each.
- */
-export interface Decoder {
-  /** Decodes one piece of compressed input; rejects (or throws) with the library's own error. */
-  write(piece: Buffer): Promise<void> | void;
-  /** No more input: flushes, and rejects (or throws) if the data ended early. */
-  end(): Promise<void> | void;
-  /** Compressed bytes the engine has consumed, when the library tells; else undefined. */
-  consumed(): number | undefined;
-  /** A one-line reason for an error from write or end (`atEnd` when it came from end). */
-  describe(error: unknown, atEnd: boolean): string;
-  /** Frees the decompressor; safe to call at any point, more than once. */
-  destroy(): void;
-}
+import type { OffsetKind } from '../core/errors.js';
 
-/** Where a decoder's results go. */
-export interface DecoderEvents {
-  /** A decoded chunk, a fresh Buffer the consumer may keep. */
-  output(chunk: Buffer): void;
-  /** Something odd that did not stop decoding (trailing garbage), for the run's summary. */
-  warn(message: string): void;
+/**
+ * A decompressor: compressed chunks in, decoded chunks out, pulled. Every decoder is driven by
+ * its consumer, so nothing is decoded faster than it is used: memory stays bounded whatever the
+ * compression ratio. Chunks yielded are fresh Buffers the consumer may keep. On corrupt or
+ * truncated data a decoder yields what it decoded before the problem, then throws DecodeError;
+ * errors of `compressed` itself pass through. Stopping early frees the decoder and returns
+ * `compressed` (closing its file).
+ */
+export type Decoder = (compressed: AsyncIterable<Buffer>, warn: (message: string) => void) => AsyncGenerator<Buffer>;
+
+/** Why decoding failed, and where when known; the caller adds the file's name. */
+export class DecodeError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly offset?: number,
+    readonly offsetKind: OffsetKind = 'compressed',
+  ) {
+    super(reason);
+    this.name = 'DecodeError';
+  }
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,33 +1,74 @@
 import { InputError } from '../core/errors.js';
-import { createBzip2Decoder } from './bzip2-decoder.js';
-import type { Decoder, DecoderEvents } from './decoder.js';
-import { createGzipDecoder } from './gzip-decoder.js';
+import { bzip2LibraryDecoder } from './bzip2-decoder.js';
+import { childDecoder, toolReason } from './child-decoder.js';
+import { DecodeError, type Decoder } from './decoder.js';
+import { gzipDecoder } from './gzip-decoder.js';
 import type { Compression } from './sniff.js';
-import { createZstdDecoder } from './zstd-decoder.js';
+import { findExecutable } from './system-tools.js';
+import { zstdLibraryDecoder } from './zstd-decoder.js';
 
 export type { Compression } from './sniff.js';
 
-/**
- * Compressed input is fed to a decoder in pieces of at most this size, and what a piece decodes to
- * is handed on before the next piece is read. That bounds the output held at once to a piece times
- * the compression ratio (about 1 MiB for typical logs).
- */
-const PIECE_SIZE = 64 * 1024;
+/** A system tool that decodes a format, and how its failures read. */
+interface Tool {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly describe: (stderr: string) => string;
+}
 
-const DECODERS: Readonly<Record<Compression, (events: DecoderEvents) => Decoder>> = {
-  gzip: createGzipDecoder,
-  bzip2: createBzip2Decoder,
-  zstd: createZstdDecoder,
+/**
+ * Which decoder reads what (measured choices, see ARCHITECTURE.md "Decompression"):
+ * - gzip: node:zlib in-process (on libuv's thread pool), with logsift's own member framing;
+ * - zstd: the `zstd` command when installed (the reference decoder, on another core), else
+ *   libzstd in-process through the optional zstd-napi package;
+ * - bzip2: `lbzip2` (parallel) or `bzip2` when installed, else seek-bzip in-process.
+ * LOGSIFT_DECOMPRESS=builtin forces the in-process decoders, `system` the tools (for tests).
+ */
+const TOOLS: Readonly<Record<'zstd' | 'bzip2', readonly Tool[]>> = {
+  zstd: [{ command: 'zstd', args: ['-dc', '--long=31', '-q'], describe: (stderr) => zstdFailure(toolReason(stderr)) }],
+  bzip2: [
+    { command: 'lbzip2', args: ['-dc'], describe: (stderr) => bzip2Failure(toolReason(stderr)) },
+    { command: 'bzip2', args: ['-dc'], describe: (stderr) => bzip2Failure(toolReason(stderr)) },
+  ],
 };
 
+const LIBRARIES: Readonly<Record<'zstd' | 'bzip2', Decoder>> = { zstd: zstdLibraryDecoder, bzip2: bzip2LibraryDecoder };
+
+function zstdFailure(reason: string): string {
+  if (/premature end|truncated|unexpected end/i.test(reason)) return 'truncated zstd data';
+  return `corrupt zstd data${reason ? `: ${reason}` : ''}`;
+}
+
+function bzip2Failure(reason: string): string {
+  if (/ends unexpectedly|premature|truncated|unexpected end/i.test(reason)) return 'truncated bzip2 data';
+  if (/data integrity error/i.test(reason)) return 'corrupt bzip2 data: CRC mismatch';
+  // lbzip2 says this both for a cut file and for a damaged block header.
+  if (/bad block header magic/i.test(reason)) return 'truncated or corrupt bzip2 data: bad block header magic';
+  return `corrupt bzip2 data${reason ? `: ${reason.replace(/^compressed data error: /, '')}` : ''}`;
+}
+
+/** The decoder for a compression on this machine. */
+export function decoderFor(compression: Compression): Decoder {
+  if (compression === 'gzip') return gzipDecoder;
+  const mode = process.env['LOGSIFT_DECOMPRESS'];
+  if (mode !== 'builtin') {
+    for (const tool of TOOLS[compression]) {
+      const path = findExecutable(tool.command);
+      if (path) return childDecoder(path, tool.args, tool.describe);
+    }
+    if (mode === 'system') {
+      return async function* missing() {
+        throw new DecodeError(`no ${TOOLS[compression].map((t) => t.command).join(' or ')} command on this machine`);
+      };
+    }
+  }
+  return LIBRARIES[compression];
+}
+
 /**
- * Decompresses `compressed` chunk by chunk. Pull-based: nothing more is read until the consumer
- * has taken what was decoded so far. On corrupt or truncated data, what was decoded before the
- * error is yielded first (for corrupt gzip, less zlib's failing call: see gzip-decoder), then an
- * InputError names `name` and the compressed byte offset reached (as
- * counted by the decompressor when it says, else the compressed bytes read so far). Errors thrown
- * by `compressed` itself pass through unchanged. Stopping early destroys the decoder and returns
- * `compressed` (closing its file).
+ * Decompresses `compressed`, pulled chunk by chunk (see Decoder): on corrupt or truncated data,
+ * what was decoded before the error is yielded first, then an InputError names `name` and the
+ * offset reached. Oddities that do not stop decoding (gzip's trailing garbage) go to `warn`.
  */
 export async function* decompress(
   name: string,
@@ -35,40 +76,10 @@ export async function* decompress(
   compressed: AsyncIterable<Buffer>,
   warn: (message: string) => void = () => {},
 ): AsyncGenerator<Buffer> {
-  const decoded: Buffer[] = [];
-  const decoder = DECODERS[compression]({ output: (chunk) => decoded.push(chunk), warn });
-  let fed = 0;
-
-  /** Runs one decoder step; on failure returns the InputError to throw once `decoded` is drained. */
-  async function step(run: () => Promise<void> | void, atEnd: boolean): Promise<InputError | undefined> {
-    try {
-      await run();
-      return undefined;
-    } catch (error) {
-      return new InputError(name, decoder.describe(error, atEnd), decoder.consumed() ?? fed, true);
-    }
-  }
-
   try {
-    for await (const chunk of compressed) {
-      for (let start = 0; start < chunk.length; start += PIECE_SIZE) {
-        const piece = chunk.subarray(start, start + PIECE_SIZE);
-        fed += piece.length;
-        const failure = await step(() => decoder.write(piece), false);
-        yield* drain(decoded);
-        if (failure) throw failure;
-      }
-    }
-    const failure = await step(() => decoder.end(), true);
-    yield* drain(decoded);
-    if (failure) throw failure;
-  } finally {
-    decoder.destroy();
+    yield* decoderFor(compression)(compressed, warn);
+  } catch (error) {
+    if (error instanceof DecodeError) throw new InputError(name, error.reason, error.offset, error.offsetKind);
+    throw error;
   }
-}
-
-/** Yields, then forgets, every chunk in `queue`, including any the decoder adds meanwhile. */
-function* drain(queue: Buffer[]): Generator<Buffer> {
-  for (let index = 0; index < queue.length; index++) yield queue[index]!;
-  queue.length = 0;
 }

@@ -1,11 +1,62 @@
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
-import { errorMessage, type Decoder, type DecoderEvents } from './decoder.js';
+import { DecodeError, errorMessage, type Decoder } from './decoder.js';
 
 /** zlib's output slice size: larger than its 16 KiB default, so fewer chunks flow downstream. */
 const OUTPUT_CHUNK = 64 * 1024;
 
-/** A corrupt archive, with what is wrong; the driver adds the file and the offset. */
+/** A corrupt archive, with what is wrong; the driver adds the offset. */
 class GzipError extends Error {}
+
+/**
+ * Compressed input is fed to zlib in pieces of at most this size, and what a piece decodes to is
+ * handed on before the next piece is fed. That bounds the output held at once to a piece times
+ * the compression ratio (deflate's ratio is at most about 1000:1).
+ */
+const PIECE_SIZE = 64 * 1024;
+
+/** Where the member framing sends its results. */
+interface GzipEvents {
+  output(chunk: Buffer): void;
+  warn(message: string): void;
+}
+
+/** The push-style member decoder below, driven one piece at a time. */
+export const gzipDecoder: Decoder = async function* decodeGzip(compressed, warn) {
+  const decoded: Buffer[] = [];
+  const members = createGzipMembers({ output: (chunk) => decoded.push(chunk), warn });
+  const fail = (error: unknown, atEnd: boolean): DecodeError =>
+    new DecodeError(members.describe(error, atEnd), members.consumed(), 'compressed');
+  try {
+    for await (const chunk of compressed) {
+      for (let start = 0; start < chunk.length; start += PIECE_SIZE) {
+        let failure: DecodeError | undefined;
+        try {
+          await members.write(chunk.subarray(start, start + PIECE_SIZE));
+        } catch (error) {
+          failure = fail(error, false);
+        }
+        yield* drain(decoded); // what was decoded before a failure still flows on
+        if (failure) throw failure;
+      }
+    }
+    let failure: DecodeError | undefined;
+    try {
+      members.end();
+    } catch (error) {
+      failure = fail(error, true);
+    }
+    yield* drain(decoded);
+    if (failure) throw failure;
+  } finally {
+    members.destroy();
+  }
+};
+
+/** Yields, then forgets, every chunk in `queue`, including any added meanwhile. */
+function* drain(queue: Buffer[]): Generator<Buffer> {
+  for (let index = 0; index < queue.length; index++) yield queue[index]!;
+  queue.length = 0;
+}
 
 const FTEXT_FHCRC = 0x02;
 const FEXTRA = 0x04;
@@ -23,7 +74,7 @@ const FRESERVED = 0xe0;
  * inflate, whose `bytesWritten` says exactly where the deflate data ended, so the bytes after it
  * are known to be the trailer and whatever follows. Decoding runs on libuv's thread pool.
  */
-export function createGzipDecoder(events: DecoderEvents): Decoder {
+function createGzipMembers(events: GzipEvents) {
   let phase: 'header' | 'body' | 'trailer' | 'garbage' = 'header';
   let pending: Buffer = Buffer.alloc(0); // bytes of a header or trailer not yet complete
   let members = 0;
@@ -184,12 +235,12 @@ export function createGzipDecoder(events: DecoderEvents): Decoder {
   }
 
   return {
-    async write(piece) {
+    async write(piece: Buffer): Promise<void> {
       if (phase === 'garbage') return;
       pending = pending.length === 0 ? piece : Buffer.concat([pending, piece]);
       await frame();
     },
-    end() {
+    end(): void {
       // A member whose data or trailer never came, or a header cut short: a truncated archive,
       // reported at its end.
       offset += pending.length;
@@ -197,8 +248,8 @@ export function createGzipDecoder(events: DecoderEvents): Decoder {
       if (phase === 'body' || phase === 'trailer') throw new GzipError('truncated gzip data');
       if (phase === 'header' && (members === 0 || headerBytesSeen)) throw new GzipError('truncated gzip data');
     },
-    consumed: () => (phase === 'body' && inflater ? memberStart + inflater.bytesWritten : offset),
-    describe(error, atEnd) {
+    consumed: (): number => (phase === 'body' && inflater ? memberStart + inflater.bytesWritten : offset),
+    describe(error: unknown, atEnd: boolean): string {
       if (error instanceof GzipError) return error.message;
       const code = (error as { code?: unknown } | null)?.code;
       const message = errorMessage(error);
@@ -206,7 +257,7 @@ export function createGzipDecoder(events: DecoderEvents): Decoder {
       if (code === 'Z_DATA_ERROR') return `corrupt gzip data: ${message}`;
       return `gzip error: ${message}`;
     },
-    destroy() {
+    destroy(): void {
       inflater?.destroy();
       inflater = null;
     },

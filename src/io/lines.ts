@@ -64,6 +64,7 @@ export function lines(ctx: RunContext) {
   const stats = ctx.profile.stage('lines');
   return async function* linesStage(chunks: AsyncIterable<Chunk>): AsyncGenerator<LineBatch> {
     const limit = ctx.maxLineLength;
+    const batchBytes = ctx.chunkSize;
     const carry = new LineCarry(limit); // the start of an unfinished line
     let nextLine = 1;
     let current: Source | null = null;
@@ -112,7 +113,17 @@ export function lines(ctx: RunContext) {
         firstNl = -1;
       }
       const lastNl = data.lastIndexOf(LF);
-      if (lastNl > firstNl) yield emit(source, data.subarray(firstNl + 1, lastNl + 1));
+      // Batches stay about a chunk in size even when a decoder hands over a huge piece (a bzip2
+      // block of one repeated byte decodes to 46 MB): line offsets are per batch, 8 bytes a line.
+      for (let start = firstNl + 1; start <= lastNl; ) {
+        let end = lastNl + 1;
+        if (end - start > batchBytes) {
+          const cut = data.lastIndexOf(LF, start + batchBytes - 1);
+          end = cut >= start ? cut + 1 : data.indexOf(LF, start + batchBytes) + 1;
+        }
+        yield emit(source, data.subarray(start, end));
+        start = end;
+      }
       if (lastNl + 1 < data.length) carry.append(data.subarray(lastNl + 1));
     }
   };
