@@ -31,7 +31,7 @@ export type { Row, RowSchema } from './core/row.js';
 export type { Source } from './core/source.js';
 export { UserError, InputError, UsageError } from './core/errors.js';
 export { Diagnostics } from './core/diagnostics.js';
-export type { LogFormat, RowParser, FieldReader, FieldSpec, FieldType } from './formats/format.js';
+export type { LogFormat, RowParser, FieldReader, FieldSpec, FieldType } from './core/format.js';
 export { resolveFormat, FORMAT_NAMES } from './formats/registry.js';
 export { detectFormat } from './formats/detect.js';
 export { parseQuery } from './query/parser.js';

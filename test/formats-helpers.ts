@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { LineBatch } from '../src/core/batch.js';
 import type { Value } from '../src/core/value.js';
-import type { LogFormat, RowParser } from '../src/formats/format.js';
+import type { LogFormat, RowParser } from '../src/core/format.js';
 
 export const DATA_DIR = process.env.LOGSIFT_TEST_DATA ?? '/work/shared/data';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineBatch } from '../src/core/batch.js';
 import { Instant, type Value } from '../src/core/value.js';
-import type { FieldReader, FieldSpec, LogFormat, RowParser } from '../src/formats/format.js';
+import type { FieldReader, FieldSpec, LogFormat, RowParser } from '../src/core/format.js';
 import type { Expr } from '../src/query/ast.js';
 import { compileGroupKey, compilePredicate, compileValue } from '../src/query/compile.js';
 import { QueryError } from '../src/query/errors.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Row } from '../src/core/row.js';
 import { Instant } from '../src/core/value.js';
-import type { FieldSpec } from '../src/formats/format.js';
+import type { FieldSpec } from '../src/core/format.js';
 import { compileRowPredicate } from '../src/query/compile.js';
 import { QueryError } from '../src/query/errors.js';
 import { parseQuery } from '../src/query/parser.js';

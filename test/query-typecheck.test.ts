@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FieldSpec } from '../src/formats/format.js';
+import type { FieldSpec } from '../src/core/format.js';
 import { QueryError } from '../src/query/errors.js';
 import { parseQuery } from '../src/query/parser.js';
 import { neededFields, typecheck, type TypedQuery } from '../src/query/typecheck.js';

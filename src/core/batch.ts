@@ -1,6 +1,6 @@
 import type { Source } from './source.js';
 import { decodeText } from './text.js';
-import type { RowParser } from '../formats/format.js';
+import type { RowParser } from './format.js';
 
 /**
  * The unit of work in the hot path: one buffer holding whole lines of one source, with the line

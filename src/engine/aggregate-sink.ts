@@ -1,7 +1,7 @@
 import type { LineBatch } from '../core/batch.js';
 import type { Value } from '../core/value.js';
 import { createAggregate, GroupTable, type Aggregate } from '../aggregates/index.js';
-import type { RowParser } from '../formats/format.js';
+import type { RowParser } from '../core/format.js';
 import { columnName, type AggregateCall, type AggregateStage } from '../query/ast.js';
 import { compileGroupKey } from '../query/compile.js';
 import type { StageStats } from '../profile/stage-stats.js';

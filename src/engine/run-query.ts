@@ -2,7 +2,7 @@ import type { LineBatch } from '../core/batch.js';
 import type { Row, RowSchema } from '../core/row.js';
 import type { Source } from '../core/source.js';
 import { UsageError } from '../core/errors.js';
-import type { FieldReader, RowParser } from '../formats/format.js';
+import type { FieldReader, RowParser } from '../core/format.js';
 import { cat, open } from '../io/cat.js';
 import { findSources } from '../io/find.js';
 import { lines } from '../io/lines.js';

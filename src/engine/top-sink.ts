@@ -2,7 +2,7 @@ import type { LineBatch } from '../core/batch.js';
 import type { Row, RowSchema } from '../core/row.js';
 import type { Value } from '../core/value.js';
 import { TopCounter } from '../aggregates/top-counter.js';
-import type { RowParser } from '../formats/format.js';
+import type { RowParser } from '../core/format.js';
 import { columnName } from '../query/ast.js';
 import { compileGroupKey } from '../query/compile.js';
 import type { StageStats } from '../profile/stage-stats.js';

@@ -1,4 +1,4 @@
-import type { LogFormat } from '../formats/format.js';
+import type { LogFormat } from '../core/format.js';
 import type { Query } from '../query/ast.js';
 import { QueryError } from '../query/errors.js';
 import { typecheck } from '../query/typecheck.js';

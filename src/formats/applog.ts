@@ -2,7 +2,7 @@ import type { LineBatch } from '../core/batch.js';
 import { decodeText } from '../core/text.js';
 import { Instant, type Value } from '../core/value.js';
 import { COLON, DASH, LBRACKET, RBRACKET, SPACE, TAB, findByte } from './bytes.js';
-import type { FieldReader, FieldSpec, FieldType, LogFormat, RowParser } from './format.js';
+import type { FieldReader, FieldSpec, FieldType, LogFormat, RowParser } from '../core/format.js';
 import { SpanState } from './span-state.js';
 import { newTimeOut } from './time/civil.js';
 import { IsoTimeScanner } from './time/iso-time.js';

@@ -1,6 +1,6 @@
 import { LineBatch } from '../core/batch.js';
 import type { Source } from '../core/source.js';
-import type { LogFormat } from './format.js';
+import type { LogFormat } from '../core/format.js';
 import { detectableFormats } from './registry.js';
 
 /** Lines a format is detected from: the first this many non-blank lines of a source. */

@@ -4,7 +4,7 @@ import { Instant, type Value } from '../core/value.js';
 import { splitRequestText, type RequestPart, REQUEST_PARTS } from './access/request-line.js';
 import { lookupChain, NUMERIC_CANONICAL } from './aliases.js';
 import { exactNumberFromText, numberFromText } from './bytes.js';
-import type { FieldReader, FieldType, LogFormat, RowParser } from './format.js';
+import type { FieldReader, FieldType, LogFormat, RowParser } from '../core/format.js';
 import { newTimeOut } from './time/civil.js';
 import { epochToTime, LooseTimeParser } from './time/time-text.js';
 

@@ -3,7 +3,7 @@ import { decodeText } from '../core/text.js';
 import { Instant, type Value } from '../core/value.js';
 import { lookupChain } from './aliases.js';
 import { BACKSLASH, EQUALS, QUOTE, SPACE, TAB, exactIntegerAt, numberFromText, parseDecimal } from './bytes.js';
-import type { FieldReader, FieldType, LogFormat, RowParser } from './format.js';
+import type { FieldReader, FieldType, LogFormat, RowParser } from '../core/format.js';
 import { newTimeOut } from './time/civil.js';
 import { LooseTimeParser } from './time/time-text.js';
 

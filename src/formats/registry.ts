@@ -4,7 +4,7 @@ import { AccessLogFormat } from './access/access-format.js';
 import { compileApacheFormat } from './access/apache-format.js';
 import { compileNginxFormat } from './access/nginx-format.js';
 import { applogFormat } from './applog.js';
-import type { LogFormat } from './format.js';
+import type { LogFormat } from '../core/format.js';
 import { jsonFormat } from './json.js';
 import { logfmtFormat } from './logfmt.js';
 

@@ -13,7 +13,7 @@
  * semantics.ts). A field the parser can never have (no reader) is missing on every row.
  */
 import type { LineBatch } from '../core/batch.js';
-import type { FieldReader, RowParser } from '../formats/format.js';
+import type { FieldReader, RowParser } from '../core/format.js';
 import type { CompareExpr, CompareOp, Expr, FieldRef, InExpr, Literal, MatchesExpr, Operand, TextExpr } from './ast.js';
 import { containsAt, endsWithAt, equalsAnyAt, equalsAt, startsWithAt } from './bytes.js';
 import { QueryError } from './errors.js';

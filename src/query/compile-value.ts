@@ -3,7 +3,7 @@
  */
 import type { LineBatch } from '../core/batch.js';
 import { Instant, type Value } from '../core/value.js';
-import type { RowParser } from '../formats/format.js';
+import type { RowParser } from '../core/format.js';
 import { isRepresentableMs } from '../formats/time/civil.js';
 import type { BinKey, Expr, GroupKey, Operand } from './ast.js';
 import { compilePredicate } from './compile-predicate.js';

@@ -8,7 +8,7 @@
  * formats such as JSON and logfmt); `fields` narrows that; an aggregate (or `top`) replaces it
  * with its group keys and aggregate columns, and every later stage works on those rows.
  */
-import type { FieldSpec, FieldType } from '../formats/format.js';
+import type { FieldSpec, FieldType } from '../core/format.js';
 import {
   columnName,
   type AggregateCall,

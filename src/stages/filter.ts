@@ -1,4 +1,4 @@
-import type { RowParser } from '../formats/format.js';
+import type { RowParser } from '../core/format.js';
 import type { RunContext } from './context.js';
 import { selectRows, type RowPredicate } from './select.js';
 import type { LineBatch } from '../core/batch.js';

@@ -2,7 +2,7 @@ import { LineBatch } from '../core/batch.js';
 import { EXIT_INPUT, InputError, UserError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
 import { DETECTION_SAMPLE, detectFormat } from '../formats/detect.js';
-import type { LogFormat, RowParser } from '../formats/format.js';
+import type { LogFormat, RowParser } from '../core/format.js';
 import { resolveFormat } from '../formats/registry.js';
 import type { RunContext } from './context.js';
 

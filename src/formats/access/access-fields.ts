@@ -1,7 +1,7 @@
 import { decodeText } from '../../core/text.js';
 import { Instant, type Value } from '../../core/value.js';
 import { exactIntegerAt, parseDecimal } from '../bytes.js';
-import type { FieldType } from '../format.js';
+import type { FieldType } from '../../core/format.js';
 import type { SpanState } from '../span-state.js';
 import { newTimeOut } from '../time/civil.js';
 import { ClfTimeParser } from '../time/clf-time.js';

@@ -1,6 +1,6 @@
 import type { LineBatch } from '../../core/batch.js';
 import type { Value } from '../../core/value.js';
-import type { FieldReader, FieldSpec, LogFormat, RowParser } from '../format.js';
+import type { FieldReader, FieldSpec, LogFormat, RowParser } from '../../core/format.js';
 import { fieldRefs, fieldValue, type AccessFieldRef } from './access-fields.js';
 import { accessReader } from './access-readers.js';
 import { SpanState } from '../span-state.js';

@@ -1,6 +1,6 @@
 import type { LineBatch } from '../../core/batch.js';
 import type { Value } from '../../core/value.js';
-import type { FieldReader, FieldType } from '../format.js';
+import type { FieldReader, FieldType } from '../../core/format.js';
 import {
   fieldNumber,
   fieldText,

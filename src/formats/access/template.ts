@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { printable } from '../../core/text.js';
-import type { FieldType } from '../format.js';
+import type { FieldType } from '../../core/format.js';
 import type { StrftimeScanner } from '../time/strftime.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { LineBatch } from '../core/batch.js';
-import type { Value } from '../core/value.js';
+import type { LineBatch } from './batch.js';
+import type { Value } from './value.js';
 
 /** Static type of a field. `time` values are Instants; `any` is decided per value (JSON, logfmt). */
 export type FieldType = 'string' | 'number' | 'time' | 'any';
