@@ -13,9 +13,9 @@
  */
 import type { Source } from './core/source.js';
 import { findSources } from './io/find.js';
-import type { RunContext } from './stages/context.js';
+import type { RunContext } from './core/run-context.js';
 
-export { RunContext, type RunOptions } from './stages/context.js';
+export { RunContext, type RunOptions } from './core/run-context.js';
 export { pipe, type Stage } from './stages/pipe.js';
 export { open, cat, type Chunk, type OpenedSource } from './io/cat.js';
 export { lines, splitLines } from './io/lines.js';

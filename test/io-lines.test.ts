@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Source } from '../src/core/source.js';
 import type { Chunk } from '../src/io/cat.js';
 import { lines } from '../src/io/lines.js';
-import { RunContext } from '../src/stages/context.js';
+import { RunContext } from '../src/core/run-context.js';
 
 function src(name: string): Source {
   return { name, path: name, size: null };

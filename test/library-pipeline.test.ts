@@ -39,10 +39,10 @@ test('find -> open -> cat -> lines -> grep -> parse -> filter -> map reads like 
     assert.equal(got.length, 100 + 50);
     assert.equal(got[0], 'event 10');
     assert.equal(got.at(-1), 'event 500');
-    const stages = ctx.profile.stages.map((s) => s.name);
+    const stages = ctx.meters.stages.map((s) => s.name);
     assert.deepEqual(stages, ['read', 'lines', 'grep', 'parse', 'filter', 'map']);
-    assert.equal(ctx.profile.find('lines')?.recordsOut, 1500);
-    assert.equal(ctx.profile.find('filter')?.recordsOut, 150);
+    assert.equal(ctx.meters.find('lines')?.recordsOut, 1500);
+    assert.equal(ctx.meters.find('filter')?.recordsOut, 150);
   });
 });
 
@@ -84,7 +84,7 @@ test('take stops reading: a few chunks of a big file, and the file is closed', a
     const texts: string[] = [];
     for await (const batch of firstErrors) texts.push(...batch);
     assert.equal(texts.length, 5);
-    const read = ctx.profile.find('read')?.bytes ?? Infinity;
+    const read = ctx.meters.find('read')?.bytes ?? Infinity;
     assert.ok(read < Buffer.byteLength(big) / 10, `read ${read} bytes of ${Buffer.byteLength(big)}`);
     assert.equal(readdirSync('/proc/self/fd').length, fdsBefore, 'the file was closed');
   });

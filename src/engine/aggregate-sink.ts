@@ -4,7 +4,7 @@ import { createAggregate, GroupTable, type Aggregate } from '../aggregates/index
 import type { RowParser } from '../core/format.js';
 import { columnName, type AggregateCall, type AggregateStage } from '../query/ast.js';
 import { compileGroupKey } from '../query/compile.js';
-import type { StageStats } from '../profile/stage-stats.js';
+import type { StageMeter } from '../core/meters.js';
 
 export interface AggregateLimits {
   /** Values kept exactly by count_distinct / percentiles before a sketch takes over. */
@@ -48,7 +48,7 @@ export class AggregateSink {
   constructor(
     private readonly stage: AggregateStage,
     private readonly aggregates: Aggregate<unknown>[],
-    private readonly stats: StageStats,
+    private readonly stats: StageMeter,
     maxGroups = Infinity,
   ) {
     this.table = new GroupTable(aggregates, stage.groupBy.length, stage.groupBy.map(columnName), maxGroups);
@@ -64,7 +64,7 @@ export class AggregateSink {
       };
       this.compiled.set(parser, plan);
     }
-    const t0 = performance.now();
+    this.stats.begin(b.selCount);
     const { keys, feeds } = plan;
     const table = this.table;
     const sel = b.sel;
@@ -92,8 +92,7 @@ export class AggregateSink {
         for (let j = 0; j < feedCount; j++) feeds[j]!(states, b, row);
       }
     }
-    this.stats.recordsIn += n;
-    this.stats.ms += performance.now() - t0;
+    this.stats.end(0);
   }
 
   private feed(call: AggregateCall, aggregate: Aggregate<unknown>, i: number, parser: RowParser): Feed {

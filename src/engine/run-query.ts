@@ -9,14 +9,14 @@ import { lines } from '../io/lines.js';
 import type { RowSink } from '../operators/row-sink.js';
 import { createWriter } from '../output/index.js';
 import { formatProfile } from '../profile/report.js';
-import type { StageStats } from '../profile/stage-stats.js';
+import type { StageMeter } from '../core/meters.js';
 import { compilePredicate } from '../query/compile.js';
 import { parseQuery } from '../query/parser.js';
 import { neededFields } from '../query/typecheck.js';
 import { resolveFormat } from '../formats/registry.js';
 import { TypedPlans } from './typed-plans.js';
 import { Progress } from '../cli/progress.js';
-import { RunContext } from '../stages/context.js';
+import { RunContext } from '../core/run-context.js';
 import { filterBatches } from '../stages/filter.js';
 import { parse } from '../stages/parse.js';
 import { pipe, type Stage } from '../stages/pipe.js';
@@ -152,7 +152,7 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
 
   for (const line of notes) say(line);
   for (const line of ctx.diagnostics.summary()) say(line);
-  if (spec.profile) say(formatProfile(ctx.profile));
+  if (spec.profile) say(formatProfile(ctx.meters));
   return ctx.diagnostics.inputErrors.length > 0 || ctx.diagnostics.incomplete.length > 0 ? 1 : 0;
 }
 
@@ -176,7 +176,7 @@ function makeSink(
   };
   switch (plan.mode) {
     case 'lines': {
-      const stats = ctx.profile.stage('output');
+      const stats = ctx.meters.stage('output');
       if (spec.output === 'json' || spec.output === 'ndjson') {
         const writer = new RecordWriter(outFd, spec.output);
         return timed(stats, { consume: (b) => writer.writeBatch(b), done: false, end: () => writer.end() });
@@ -187,7 +187,7 @@ function makeSink(
     }
     case 'aggregate': {
       if (plan.top) {
-        const top = new TopSink(plan.top, spec.limits.distinct, ctx.profile.stage('top'));
+        const top = new TopSink(plan.top, spec.limits.distinct, ctx.meters.stage('top'));
         return {
           consume: (b) => top.consume(b),
           done: false,
@@ -200,7 +200,7 @@ function makeSink(
         };
       }
       const stage = plan.aggregate!;
-      const aggregator = new AggregateSink(stage, createAggregates(stage, spec.limits), ctx.profile.stage('aggregate'), spec.limits.groups);
+      const aggregator = new AggregateSink(stage, createAggregates(stage, spec.limits), ctx.meters.stage('aggregate'), spec.limits.groups);
       return {
         consume: (b) => aggregator.consume(b),
         done: false,
@@ -228,7 +228,7 @@ export function reportDroppedGroups(table: GroupTable, ctx: RunContext): void {
 }
 
 /** Counts records into a sink stage and times it for --profile. */
-function timed(stats: StageStats, sink: BatchSink): BatchSink {
+function timed(stats: StageMeter, sink: BatchSink): BatchSink {
   return {
     consume(b) {
       const t0 = performance.now();
@@ -256,7 +256,7 @@ function materialize(
   const keepsLines = !rowStagesProject(plan.rowStages);
   const columns = keepsLines ? [...fields, HIDDEN_LINE] : fields;
   const chain = buildRowChain(plan.rowStages, { columns }, { ...chainOptions, output });
-  const stats = ctx.profile.stage('rows');
+  const stats = ctx.meters.stage('rows');
   const readersByParser = new Map<RowParser, (FieldReader | undefined)[]>();
   let done = false;
   return {
@@ -287,7 +287,7 @@ function materialize(
 }
 
 /** Filter mode with --csv / --table: records become rows over the (first) format's fields. */
-function recordRows(output: (schema: RowSchema) => RowSink, stats: StageStats): BatchSink {
+function recordRows(output: (schema: RowSchema) => RowSink, stats: StageMeter): BatchSink {
   let columns: string[] | null = null;
   let sink: RowSink | null = null;
   return timed(stats, {

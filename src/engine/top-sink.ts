@@ -5,7 +5,7 @@ import { TopCounter } from '../aggregates/top-counter.js';
 import type { RowParser } from '../core/format.js';
 import { columnName } from '../query/ast.js';
 import { compileGroupKey } from '../query/compile.js';
-import type { StageStats } from '../profile/stage-stats.js';
+import type { StageMeter } from '../core/meters.js';
 import type { TopPlan } from './plan.js';
 
 type KeyFn = (b: LineBatch, row: number) => Value;
@@ -22,7 +22,7 @@ export class TopSink {
   constructor(
     private readonly top: TopPlan,
     limit: number,
-    private readonly stats: StageStats,
+    private readonly stats: StageMeter,
   ) {
     this.counter = new TopCounter(limit);
   }
@@ -34,12 +34,11 @@ export class TopSink {
       key = compileGroupKey(this.top.field, parser);
       this.keys.set(parser, key);
     }
-    const t0 = performance.now();
+    this.stats.begin(b.selCount);
     const counter = this.counter;
     const sel = b.sel;
     for (let i = 0; i < b.selCount; i++) counter.add(key(b, sel[i]!));
-    this.stats.recordsIn += b.selCount;
-    this.stats.ms += performance.now() - t0;
+    this.stats.end(0);
   }
 
   /** The answer: its columns (field, count), count marked when the sketch may have moved it, and the rows. */

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
-import type { RunContext } from '../stages/context.js';
+import type { RunContext } from '../core/run-context.js';
 import { describeFsError } from './fs-errors.js';
 import { openSource } from './open.js';
 
@@ -41,15 +41,15 @@ export function open(ctx: RunContext) {
  * reported to the context and skipped; what it yielded before failing has already flowed on.
  */
 export function cat(ctx: RunContext) {
-  const stats = ctx.profile.stage('read');
+  const stats = ctx.meters.stage('read');
   return async function* catStage(opened: AsyncIterable<OpenedSource>): AsyncGenerator<Chunk> {
     for await (const { source, chunks } of opened) {
       let consumed = 0;
       try {
+        // The time spent waiting for each chunk is the reading (and decoding) this stage costs.
         let t0 = performance.now();
         for await (const data of chunks) {
-          stats.ms += performance.now() - t0;
-          stats.bytes += data.length;
+          stats.add(0, 0, performance.now() - t0, data.length);
           consumed += data.length;
           ctx.options.onBytesRead?.(data.length);
           yield { source, data, final: false };

@@ -1,6 +1,6 @@
 import { LineBatch } from '../core/batch.js';
 import type { Source } from '../core/source.js';
-import type { RunContext } from '../stages/context.js';
+import type { RunContext } from '../core/run-context.js';
 import type { Chunk } from './cat.js';
 
 const LF = 0x0a;
@@ -61,7 +61,7 @@ export function splitLines(
  * streams by, so an endless line costs at most the limit in memory.
  */
 export function lines(ctx: RunContext) {
-  const stats = ctx.profile.stage('lines');
+  const stats = ctx.meters.stage('lines');
   return async function* linesStage(chunks: AsyncIterable<Chunk>): AsyncGenerator<LineBatch> {
     const limit = ctx.maxLineLength;
     const batchBytes = ctx.chunkSize;
@@ -70,15 +70,14 @@ export function lines(ctx: RunContext) {
     let current: Source | null = null;
 
     const emit = (source: Source, buf: Buffer): LineBatch => {
-      const t0 = performance.now();
+      stats.begin(0);
       const first = nextLine;
       const batch = splitLines(source, buf, first, limit, (row) =>
         ctx.diagnostics.lineTooLong(source.name, first + row, limit),
       );
       nextLine += batch.count;
-      stats.recordsOut += batch.count;
-      stats.ms += performance.now() - t0;
-      ctx.profile.sampleMemory();
+      stats.end(batch.count);
+      ctx.meters.sampleMemory();
       return batch;
     };
     /** The carried line, completed by `tail` (up to its newline), as one buffer. */

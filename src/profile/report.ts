@@ -1,4 +1,4 @@
-import type { Profile } from './stage-stats.js';
+import type { Meters } from '../core/meters.js';
 
 const MiB = 1024 * 1024;
 
@@ -10,7 +10,7 @@ function formatCount(n: number): string {
  * The --profile table: one row per stage (records in, out, time, share of wall time), then peak
  * heap and peak RSS. Peak RSS is the operating system's high-water mark for the whole process.
  */
-export function formatProfile(profile: Profile): string {
+export function formatProfile(profile: Meters): string {
   profile.sampleMemory();
   const wall = profile.elapsedMs();
   const header = ['stage', 'in', 'out', 'ms', '% wall', 'MB/s'];

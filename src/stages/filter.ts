@@ -1,5 +1,5 @@
 import type { RowParser } from '../core/format.js';
-import type { RunContext } from './context.js';
+import type { RunContext } from '../core/run-context.js';
 import { selectRows, type RowPredicate } from './select.js';
 import type { LineBatch } from '../core/batch.js';
 import type { Value } from '../core/value.js';
@@ -17,7 +17,7 @@ export type PredicateFactory = (parser: RowParser) => RowPredicate;
  */
 export function filterBatches(ctx: RunContext, makePredicate: PredicateFactory, stageName = 'filter') {
   const compiled = new Map<RowParser, RowPredicate>();
-  const stats = ctx.profile.stage(stageName);
+  const stats = ctx.meters.stage(stageName);
   return async function* filterStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
     for await (const b of batches) {
       const parser = b.parser;
@@ -27,11 +27,9 @@ export function filterBatches(ctx: RunContext, makePredicate: PredicateFactory, 
         keep = makePredicate(parser);
         compiled.set(parser, keep);
       }
-      const t0 = performance.now();
-      stats.recordsIn += b.selCount;
+      stats.begin(b.selCount);
       selectRows(b, keep);
-      stats.recordsOut += b.selCount;
-      stats.ms += performance.now() - t0;
+      stats.end(b.selCount);
       if (b.selCount > 0) yield b;
     }
   };

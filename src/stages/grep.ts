@@ -1,5 +1,5 @@
 import type { LineBatch } from '../core/batch.js';
-import type { RunContext } from './context.js';
+import type { RunContext } from '../core/run-context.js';
 
 /**
  * Keeps lines containing `needle` as raw bytes: the cheapest filter there is, run before parsing.
@@ -7,14 +7,12 @@ import type { RunContext } from './context.js';
  */
 export function grep(ctx: RunContext, needle: string | Buffer) {
   const pattern = typeof needle === 'string' ? Buffer.from(needle) : needle;
-  const stats = ctx.profile.stage('grep');
+  const stats = ctx.meters.stage('grep');
   return async function* grepStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
     for await (const b of batches) {
-      const t0 = performance.now();
-      stats.recordsIn += b.selCount;
+      stats.begin(b.selCount);
       keepMatching(b, pattern);
-      stats.recordsOut += b.selCount;
-      stats.ms += performance.now() - t0;
+      stats.end(b.selCount);
       if (b.selCount > 0) yield b;
     }
   };

@@ -1,6 +1,6 @@
 import type { LineBatch } from '../core/batch.js';
 import type { Value } from '../core/value.js';
-import type { RunContext } from './context.js';
+import type { RunContext } from '../core/run-context.js';
 
 export type RecordObject = Record<string, Value>;
 
@@ -17,18 +17,16 @@ export function recordOf(b: LineBatch, row: number): RecordObject {
  * line's text under `line`) and yields the results one array per batch. One await per batch.
  */
 export function map<T>(ctx: RunContext, fn: (record: RecordObject, b: LineBatch, row: number) => T) {
-  const stats = ctx.profile.stage('map');
+  const stats = ctx.meters.stage('map');
   return async function* mapStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<T[]> {
     for await (const b of batches) {
-      const t0 = performance.now();
+      stats.begin(b.selCount);
       const out = new Array<T>(b.selCount);
       for (let i = 0; i < b.selCount; i++) {
         const row = b.sel[i]!;
         out[i] = fn(recordOf(b, row), b, row);
       }
-      stats.recordsIn += b.selCount;
-      stats.recordsOut += out.length;
-      stats.ms += performance.now() - t0;
+      stats.end(out.length);
       yield out;
     }
   };
@@ -36,10 +34,10 @@ export function map<T>(ctx: RunContext, fn: (record: RecordObject, b: LineBatch,
 
 /** Formats each selected line: `line` gives the original text, `ndjson` the parsed record as JSON. */
 export function format(ctx: RunContext, how: 'line' | 'ndjson' | ((record: RecordObject) => string)) {
-  const stats = ctx.profile.stage('format');
+  const stats = ctx.meters.stage('format');
   return async function* formatStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<string[]> {
     for await (const b of batches) {
-      const t0 = performance.now();
+      stats.begin(b.selCount);
       const out = new Array<string>(b.selCount);
       for (let i = 0; i < b.selCount; i++) {
         const row = b.sel[i]!;
@@ -47,9 +45,7 @@ export function format(ctx: RunContext, how: 'line' | 'ndjson' | ((record: Recor
         else if (how === 'ndjson') out[i] = JSON.stringify(recordOf(b, row));
         else out[i] = how(recordOf(b, row));
       }
-      stats.recordsIn += b.selCount;
-      stats.recordsOut += out.length;
-      stats.ms += performance.now() - t0;
+      stats.end(out.length);
       yield out;
     }
   };

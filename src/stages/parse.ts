@@ -4,7 +4,7 @@ import type { Source } from '../core/source.js';
 import { DETECTION_SAMPLE, detectFormat } from '../formats/detect.js';
 import type { LogFormat, RowParser } from '../core/format.js';
 import { resolveFormat } from '../formats/registry.js';
-import type { RunContext } from './context.js';
+import type { RunContext } from '../core/run-context.js';
 
 export interface ParseOptions {
   /** A format, a registry name or a format string; omitted = detect per source from its first lines. */
@@ -47,10 +47,9 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
   // Held batches must own their bytes when the reader recycles its buffers.
   const keep = (b: LineBatch): LineBatch => (ctx.options.reuseBuffers ? copyBatch(b) : b);
 
-  const stats = ctx.profile.stage('parse');
+  const stats = ctx.meters.stage('parse');
   const parseBatch = (b: LineBatch, parser: RowParser): void => {
-    const t0 = performance.now();
-    stats.recordsIn += b.selCount;
+    stats.begin(b.selCount);
     const formatName = parser.format.name;
     b.parser = parser;
     parser.parse(b, (row) => {
@@ -60,8 +59,7 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
       }
       ctx.diagnostics.lineMalformed(b.source.name, formatName, line);
     });
-    stats.recordsOut += b.selCount;
-    stats.ms += performance.now() - t0;
+    stats.end(b.selCount);
   };
 
   return async function* parseStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {

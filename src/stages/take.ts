@@ -1,5 +1,5 @@
 import type { LineBatch } from '../core/batch.js';
-import type { RunContext } from './context.js';
+import type { RunContext } from '../core/run-context.js';
 
 /**
  * Keeps the first `n` records (or values) and then stops pulling: returning from this generator
@@ -7,7 +7,7 @@ import type { RunContext } from './context.js';
  * on a 50 GB file reads a chunk or two.
  */
 export function take(ctx: RunContext, n: number) {
-  const stats = ctx.profile.stage('take');
+  const stats = ctx.meters.stage('take');
   return async function* takeStage<T extends LineBatch | readonly unknown[]>(
     items: AsyncIterable<T>,
   ): AsyncGenerator<T> {
@@ -16,17 +16,17 @@ export function take(ctx: RunContext, n: number) {
     for await (const item of items) {
       if (Array.isArray(item)) {
         const values = item as readonly unknown[];
-        stats.recordsIn += values.length;
+        stats.begin(values.length);
         const kept = values.length <= left ? values : values.slice(0, left);
         left -= kept.length;
-        stats.recordsOut += kept.length;
+        stats.end(kept.length);
         yield kept as T;
       } else {
         const b = item as LineBatch;
-        stats.recordsIn += b.selCount;
+        stats.begin(b.selCount);
         if (b.selCount > left) b.selCount = left;
         left -= b.selCount;
-        stats.recordsOut += b.selCount;
+        stats.end(b.selCount);
         yield item;
       }
       if (left <= 0) return;

@@ -1,6 +1,6 @@
-import { Diagnostics } from '../core/diagnostics.js';
-import type { InputError } from '../core/errors.js';
-import { Profile } from '../profile/stage-stats.js';
+import { Diagnostics } from './diagnostics.js';
+import type { InputError } from './errors.js';
+import { Meters } from './meters.js';
 
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
@@ -24,12 +24,13 @@ export interface RunOptions {
 }
 
 /**
- * State shared by the stages of one run: what went wrong with the data, the profile counters and
+ * State shared by the stages of one run: what went wrong with the data, the stage meters and
  * the options. Stages take it explicitly so that two runs in one process never share counters.
  */
 export class RunContext {
   readonly diagnostics = new Diagnostics();
-  readonly profile = new Profile();
+  /** Per-stage counters and peak heap, for --profile and observers (see meters.ts). */
+  readonly meters = new Meters();
   readonly maxLineLength: number;
   readonly chunkSize: number;
   readonly strict: boolean;
