@@ -5,16 +5,19 @@ import { typecheck } from '../query/typecheck.js';
 import { planQuery, type QueryPlan } from './plan.js';
 
 /**
- * The query checked and planned once per log format met. Files of one run may differ in format,
- * so types are known per format; the first format decides what the query means:
- * - the first format must fit the query: an unknown field or a type mismatch is a QueryError;
- * - a later format that lacks a field the query uses gets it as missing (comparisons false,
- *   aggregates skip it), with one warning, so one odd file never costs the whole run;
- * - the sink and the row stages are built from the first format's plan (`main`).
+ * The query checked and planned once per log format met. Files of one run may differ in format
+ * (a directory of access and application logs), so types are known per format:
+ * - a format that lacks a field the query uses reads it as missing (comparisons false,
+ *   aggregates skip it), with one warning, so one odd file never costs the run;
+ * - that is an error only when no format of the run has the field (`failure()`);
+ * - any other mistake (a type error such as `sum(host)`) is an error at once;
+ * - the sink and the row stages are built from the first format that fits (`main()`).
  */
 export class TypedPlans {
   private readonly plans = new Map<LogFormat, QueryPlan>();
   private first: QueryPlan | null = null;
+  private fits = 0;
+  private firstMiss: QueryError | null = null;
 
   constructor(
     private readonly query: Query,
@@ -24,23 +27,31 @@ export class TypedPlans {
   forFormat(format: LogFormat, sourceName: string): QueryPlan {
     let plan = this.plans.get(format);
     if (plan) return plan;
-    if (this.first === null) {
+    try {
       plan = this.check(format.fields);
-      this.first = plan;
-    } else {
-      try {
-        plan = this.check(format.fields);
-      } catch (error) {
-        if (!(error instanceof QueryError)) throw error;
-        this.warn(`${sourceName} (${format.name}): ${error.message}; read as missing there`);
-        plan = this.check(null);
-      }
+      this.fits++;
+      this.first ??= plan;
+    } catch (error) {
+      if (!(error instanceof QueryError) || error.unknownField === undefined) throw error;
+      this.firstMiss ??= error;
+      this.warn(`logsift: ${sourceName} (${format.name}): ${error.message}; read as missing there`);
+      plan = this.check(null);
     }
     this.plans.set(format, plan);
     return plan;
   }
 
-  /** The plan that shapes the output: the first format's, or (no input had data) the query checked without a schema. */
+  /** Formats met so far that have every field the query uses. */
+  get formatsThatFit(): number {
+    return this.fits;
+  }
+
+  /** The error to raise when formats were met and none of them has a field the query uses. */
+  failure(): QueryError | null {
+    return this.fits === 0 ? this.firstMiss : null;
+  }
+
+  /** The plan that shapes the output: the first fitting format's, else the query checked without a schema. */
   main(): QueryPlan {
     this.first ??= this.check(null);
     return this.first;

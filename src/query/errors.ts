@@ -9,6 +9,8 @@ export class QueryError extends UsageError {
     /** What went wrong and what was expected, without the "query error:" prefix. */
     message: string,
     readonly column: number,
+    /** The field, when the mistake is a field the format does not have (another format may). */
+    readonly unknownField?: string,
   ) {
     super(message);
     this.name = 'QueryError';

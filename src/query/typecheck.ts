@@ -156,7 +156,7 @@ function unknownName(ref: FieldRef, scope: ScopeState): QueryError {
   const names = [...(scope.columns?.keys() ?? [])];
   const close = closestName(ref.name, names);
   const hint = close !== undefined ? `did you mean '${close}'?` : `${scope.describe}: ${names.join(', ')}`;
-  return new QueryError(`unknown ${noun} '${ref.name}' (${hint})`, ref.start);
+  return new QueryError(`unknown ${noun} '${ref.name}' (${hint})`, ref.start, scope.phase === 'record' ? ref.name : undefined);
 }
 
 // --- aggregates ---------------------------------------------------------------------------------
