@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../src/core/errors.js';
 import { STDIN_SOURCE, type Source } from '../src/core/source.js';
+import { findExecutable } from '../src/io/system-tools.js';
 import { openSource, type OpenOptions } from '../src/io/open.js';
 
 /** Deterministic access-log-like text that compresses only moderately (so archives have many blocks). */
@@ -255,7 +256,9 @@ describe('corrupt and truncated archives', () => {
     const compressed = compressWith('bzip2', ORIGINAL, '-1');
     const source = fileSource('truncated.bz2', compressed.subarray(0, Math.floor(compressed.length * 0.75)));
     const { bytes, error } = await readUntilError(source);
-    assert.ok(bytes.length > 0 && bytes.length < ORIGINAL.length, `decoded ${bytes.length} bytes`);
+    // lbzip2 decodes blocks in parallel and may stop a few blocks short of a cut (even at none).
+    const parallelTool = process.env['LOGSIFT_DECOMPRESS'] !== 'builtin' && findExecutable('lbzip2') !== null;
+    assert.ok((parallelTool || bytes.length > 0) && bytes.length < ORIGINAL.length, `decoded ${bytes.length} bytes`);
     assert.ok(isPrefixOf(bytes, ORIGINAL));
     assert.equal(error.source, source.name);
     assert.match(error.reason, /^truncated (or corrupt )?bzip2 data/); // lbzip2 cannot tell which

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync, readlinkSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { EXIT_INPUT } from '../core/errors.js';
+import { serveWorker } from '../engine/worker.js';
 import { runCli } from './run.js';
 
 /**
@@ -19,12 +21,15 @@ function stdoutWasClosed(): boolean {
   }
 }
 
-// The process boundary: everything else lives in runCli, which tests can call in-process.
-if (stdoutWasClosed()) {
+// The process boundary: everything else lives in runCli, which tests can call in-process. The
+// same file is the entry of the query's worker threads (one bundle, so workers load fast).
+if (!isMainThread) {
+  serveWorker();
+} else if (stdoutWasClosed()) {
   process.stderr.write('logsift: cannot write output: standard output is closed\n');
   process.exitCode = EXIT_INPUT;
 } else {
-  runCli(process.argv.slice(2)).then((code) => {
+  runCli(process.argv.slice(2), { workerUrl: new URL(import.meta.url) }).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,5 +1,5 @@
 /**
- * A one-line progress display on stderr (bytes read, lines/s, ETA), redrawn at most 10 times a
+ * A one-line progress display on stderr (bytes read, MB/s, ETA), redrawn at most 10 times a
  * second. Only used when stderr is a terminal and the total input size is known.
  */
 export class Progress {
@@ -7,7 +7,6 @@ export class Progress {
   private lastDraw = 0;
   private readonly started = Date.now();
   private drawn = false;
-  lines = 0;
 
   constructor(
     private readonly totalBytes: number,
@@ -31,8 +30,7 @@ export class Progress {
     const eta = rate > 0 && this.totalBytes > this.bytes ? (this.totalBytes - this.bytes) / rate : 0;
     const text =
       `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ` +
-      `${mb(this.bytes)}/${mb(this.totalBytes)} MB  ${mb(rate)} MB/s  ` +
-      `${Math.round(this.lines / seconds).toLocaleString('en-US')} lines/s  ETA ${eta.toFixed(0)}s`;
+      `${mb(this.bytes)}/${mb(this.totalBytes)} MB  ${mb(rate)} MB/s  ETA ${eta.toFixed(0)}s`;
     this.stream.write(`\r${text}\x1b[K`);
     this.drawn = true;
   }

@@ -1,20 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { UserError, EXIT_USAGE } from '../core/errors.js';
-import { runQuery } from '../engine/run-query.js';
-import { OutputClosed } from '../engine/line-writer.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { UserError, EXIT_USAGE, UsageError } from '../core/errors.js';
+import { FdSink, OutputClosed, type ByteSink } from '../output/sink.js';
 import { QueryError, formatQueryError } from '../query/errors.js';
-import { parseArgs } from './args.js';
+import { COMMANDS } from './commands.js';
+import type { CliIo } from './io.js';
+import { QUERY_EXAMPLES } from './query-command.js';
 
 /** Exit code for a bug in logsift itself (BSD's EX_SOFTWARE). */
 export const EXIT_INTERNAL = 70;
 
-/** Where a CLI run writes; the defaults are the process's own streams. */
-export interface CliIo {
-  /** File descriptor for results (default 1). */
-  readonly outFd?: number;
-  /** One message line for stderr (default: written to process.stderr). */
-  readonly errorLine?: (line: string) => void;
-}
+export type { CliIo } from './io.js';
 
 /** The package's version, from the nearest package.json above this file (bundled or not). */
 export function packageVersion(): string {
@@ -29,23 +25,66 @@ export function packageVersion(): string {
   }
 }
 
+/** The whole command line: commands from the table, the query the default. */
+function program(io: CliIo & { out: ByteSink }, done: (run: Promise<number>) => void): Command {
+  const writeOut = (s: string): void => io.out.write(s);
+  const root = new Command('logsift')
+    .usage('[options] QUERY [PATH...]\n       logsift <command> [options] ...')
+    .description('Streaming grep, parse and query for logs of any size, in constant memory.')
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut })
+    .showSuggestionAfterError(true);
+  for (const { name, make } of COMMANDS) {
+    const command = make(io, done).exitOverride().configureOutput({ writeErr: () => {}, writeOut });
+    root.addCommand(command, name === 'query' ? { isDefault: true } : {});
+  }
+  return root;
+}
+
 /**
  * One run of the command line, in-process: turns user mistakes into one-line messages and exit
  * codes, and anything else into an "internal error" line (the stack only with LOGSIFT_DEBUG=1).
  * Never throws. The fuzz suite calls this directly; `main.ts` is the process around it.
  */
-export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<number> {
+export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const say = io.errorLine ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  let query = '';
+  // One sink for everything written to standard output: results, help and version text.
+  const out = io.out ?? new FdSink(1);
+  const full: CliIo = { ...io, out, errorLine: say };
+  const query = queryText(argv);
   try {
-    const spec = parseArgs(argv, packageVersion());
-    if (!spec) return 0;
-    query = spec.query;
-    return await runQuery({ ...spec, ...(io.outFd !== undefined ? { outFd: io.outFd } : {}), errorLine: say });
+    let run: Promise<number> | null = null;
+    const cli = program({ ...full, out }, (started) => {
+      run = started;
+    });
+    const firstWord = argv.find((a) => !a.startsWith('-'));
+    const namesCommand = COMMANDS.some((c) => c.name !== 'query' && c.name === firstWord);
+    if ((argv.includes('--help') || argv.includes('-h')) && !namesCommand) {
+      // The default command's options are what most users look for.
+      const help = cli.commands.find((c) => c.name() === 'query')!.helpInformation().replace(/^Usage: logsift query/, 'Usage: logsift');
+      out.write(help + QUERY_EXAMPLES.slice(1) + '\n');
+      out.write(`\nOther commands: ${COMMANDS.slice(1).map((c) => c.name).join(', ')} (logsift <command> --help)\n`);
+      await out.end();
+      return 0;
+    }
+    try {
+      cli.parse(argv as string[], { from: 'user' });
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        if (error.exitCode === 0) {
+          await out.end(); // --help or --version printed
+          return 0;
+        }
+        throw new UsageError(error.message.replace(/^error: /, ''));
+      }
+      throw error;
+    }
+    return run === null ? 0 : await (run as Promise<number>);
   } catch (error) {
     if (error instanceof OutputClosed) return 0;
     if (error instanceof QueryError) {
-      say(`logsift: ${formatQueryError(query, error)}`);
+      say(`logsift: ${formatQueryError(query, error)}${fileHint(query)}`);
       return EXIT_USAGE;
     }
     if (error instanceof UserError) {
@@ -57,4 +96,24 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     if (process.env['LOGSIFT_DEBUG'] && error instanceof Error) say(`${error.stack}`);
     return EXIT_INTERNAL;
   }
+}
+
+/** The query text of a command line, for the caret under a query error. */
+function queryText(argv: readonly string[]): string {
+  const q = argv.indexOf('-q') >= 0 ? argv.indexOf('-q') : argv.indexOf('--query');
+  if (q >= 0 && q + 1 < argv.length) return argv[q + 1]!;
+  const first = argv.find((a, i) => !a.startsWith('-') && !isOptionValue(argv, i));
+  return first ?? '';
+}
+
+/** Whether argv[i] is the value of the option before it (`--format X`). */
+function isOptionValue(argv: readonly string[], i: number): boolean {
+  const previous = argv[i - 1];
+  return previous !== undefined && /^(-f|--format|-j|--jobs|--max-line-length|--distinct-limit|--percentile-limit|--sort-limit|--max-groups)$/.test(previous);
+}
+
+/** When the "query" names an existing file, the likely mistake is a missing query. */
+function fileHint(query: string): string {
+  if (query === '' || !existsSync(query)) return '';
+  return `\n  (to read ${query}, give the query first: logsift '' ${query})`;
 }

@@ -31,6 +31,8 @@ export class RunContext {
   readonly diagnostics = new Diagnostics();
   /** Per-stage counters and peak heap, for --profile and observers (see meters.ts). */
   readonly meters = new Meters();
+  /** Lines read per source name (the line splitter counts them). */
+  readonly linesRead = new Map<string, number>();
   readonly maxLineLength: number;
   readonly chunkSize: number;
   readonly strict: boolean;

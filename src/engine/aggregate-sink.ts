@@ -42,6 +42,7 @@ export function createAggregates(stage: AggregateStage, limits: AggregateLimits)
  * table, reading only the fields the aggregation uses. No row or record object is made per record.
  */
 export class AggregateSink {
+  readonly done = false;
   readonly table: GroupTable;
   private readonly compiled = new Map<RowParser, { keys: KeyFn[]; feeds: Feed[] }>();
 

@@ -1,4 +1,7 @@
 import type { AggregateStage, Expr, Query, Stage, TopStage } from '../query/ast.js';
+import type { SortKey } from '../operators/compare.js';
+import type { RowShape } from './collect.js';
+import type { OutputKind } from './spec.js';
 import { expandTop } from '../query/ast.js';
 import { addExprFields } from '../query/typecheck.js';
 
@@ -51,6 +54,56 @@ export function planQuery(query: Query): QueryPlan {
     return { recordSteps, mode: 'aggregate', aggregate: count, top, rowStages: stages.slice(i + 1) };
   }
   return { recordSteps, mode: 'rows', aggregate: null, top: null, rowStages: stages.slice(i) };
+}
+
+/** The hidden last column that carries a whole record (its line, or its JSON) through row stages. */
+export const RECORD_COLUMN = '\u0000record';
+
+/**
+ * What the record phase of a plan collects, for a given output kind:
+ * - `raw`: original lines through heads only: nothing is parsed (logsift is then cat or head);
+ * - `lines`: original lines of the records that pass the filters;
+ * - `records`: whole records of a filter, as JSON text (`json`) or as rows of the format's fields;
+ * - `aggregate`: a group table or a top counter;
+ * - `rows`: a row per record, of the fields the row stages read, streamed into them;
+ * - `topRows`: the same, when the row stages start with `sort ... | head N`: each pass keeps its
+ *   own top N (a bounded heap), and the heaps merge.
+ */
+export type CollectorPlan =
+  | { readonly kind: 'raw' }
+  | { readonly kind: 'lines' }
+  | { readonly kind: 'records'; readonly json: boolean }
+  | { readonly kind: 'aggregate' }
+  | { readonly kind: 'rows'; readonly shape: RowShape & { kind: 'fields' }; readonly columns: readonly string[] }
+  | {
+      readonly kind: 'topRows';
+      readonly shape: RowShape & { kind: 'fields' };
+      readonly columns: readonly string[];
+      readonly keys: readonly SortKey[];
+      readonly n: number;
+    };
+
+export function collectorPlan(plan: QueryPlan, output: OutputKind): CollectorPlan {
+  switch (plan.mode) {
+    case 'lines':
+      if (output === 'auto') return plan.recordSteps.every((s) => s.kind === 'head') ? { kind: 'raw' } : { kind: 'lines' };
+      return { kind: 'records', json: output === 'json' || output === 'ndjson' };
+    case 'aggregate':
+      return { kind: 'aggregate' };
+    case 'rows': {
+      const fields = rowStageFields(plan.rowStages);
+      const keepsLine = !rowStagesProject(plan.rowStages);
+      const line = keepsLine ? (output === 'json' || output === 'ndjson' ? 'json' : 'text') : null;
+      const shape = { kind: 'fields', fields, line } as const;
+      const columns = keepsLine ? [...fields, RECORD_COLUMN] : fields;
+      const [first, second] = plan.rowStages;
+      if (first?.kind === 'sort' && second?.kind === 'head') {
+        const keys = first.keys.map((k) => ({ index: columns.indexOf(k.column.name), desc: k.descending }));
+        if (keys.every((k) => k.index >= 0)) return { kind: 'topRows', shape, columns, keys, n: second.n };
+      }
+      return { kind: 'rows', shape, columns };
+    }
+  }
 }
 
 /** Record fields the row stages read (before any aggregate among them renames the columns). */

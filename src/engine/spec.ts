@@ -42,6 +42,8 @@ export interface QueryRunSpec extends PassSpec {
   /** Told the total input size once inputs are found (null when unknown), then bytes as read. */
   readonly onStart?: (totalBytes: number | null) => void;
   readonly onBytesRead?: (bytes: number) => void;
+  /** Told when reading is over, before the final output and the summary (a progress bar clears itself). */
+  readonly onDone?: () => void;
   /** The module worker threads run (default: this build's engine/worker.js). The CLI bundle passes itself. */
   readonly workerUrl?: URL;
 }

@@ -16,6 +16,7 @@ type KeyFn = (b: LineBatch, row: number) => Value;
  * with their largest possible overcount.
  */
 export class TopSink {
+  readonly done = false;
   readonly counter: TopCounter;
   private readonly keys = new Map<RowParser, KeyFn>();
 
@@ -42,14 +43,14 @@ export class TopSink {
   }
 
   /** The answer: its columns (field, count), count marked when the sketch may have moved it, and the rows. */
-  result(): { schema: RowSchema; rows: Row[] } {
-    const answer = this.counter.top(this.top.n);
+  static answer(top: TopPlan, counter: TopCounter): { schema: RowSchema; rows: Row[] } {
+    const answer = counter.top(top.n);
     const estimates: Record<string, string> = {};
     if (answer.estimate) {
       const over = Math.max(0, ...answer.rows.map((r) => r.error));
       estimates['count'] = `over by at most ${over.toLocaleString('en-US')}`;
     }
-    const schema = { columns: [columnName(this.top.field), 'count'], estimates };
+    const schema = { columns: [columnName(top.field), 'count'], estimates };
     return { schema, rows: answer.rows.map(({ key, count }) => [key, count]) };
   }
 }

@@ -76,6 +76,7 @@ export function lines(ctx: RunContext) {
         ctx.diagnostics.lineTooLong(source.name, first + row, limit),
       );
       nextLine += batch.count;
+      ctx.linesRead.set(source.name, nextLine - 1);
       stats.end(batch.count);
       ctx.meters.sampleMemory();
       return batch;

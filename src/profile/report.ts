@@ -1,4 +1,11 @@
-import type { Meters } from '../core/meters.js';
+/** What the report needs of a stage's counters. */
+interface StageFigures {
+  readonly name: string;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly ms: number;
+  readonly bytes: number;
+}
 
 const MiB = 1024 * 1024;
 
@@ -10,11 +17,9 @@ function formatCount(n: number): string {
  * The --profile table: one row per stage (records in, out, time, share of wall time), then peak
  * heap and peak RSS. Peak RSS is the operating system's high-water mark for the whole process.
  */
-export function formatProfile(profile: Meters): string {
-  profile.sampleMemory();
-  const wall = profile.elapsedMs();
+export function formatProfile(stages: readonly StageFigures[], wall: number, peakHeapBytes: number): string {
   const header = ['stage', 'in', 'out', 'ms', '% wall', 'MB/s'];
-  const rows = profile.stages.map((s) => [
+  const rows = stages.map((s) => [
     s.name,
     formatCount(s.recordsIn),
     formatCount(s.recordsOut),
@@ -30,7 +35,7 @@ export function formatProfile(profile: Meters): string {
     line(header),
     ...rows.map(line),
     `wall ${wall.toFixed(1)} ms`,
-    `peak heap ${(profile.peakHeapBytes / MiB).toFixed(1)} MB`,
+    `peak heap ${(peakHeapBytes / MiB).toFixed(1)} MB`,
     `peak RSS ${(peakRssBytes / MiB).toFixed(1)} MB`,
   ].join('\n');
 }

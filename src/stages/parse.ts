@@ -11,6 +11,8 @@ export interface ParseOptions {
   format?: LogFormat | string;
   /** Fields the rest of the pipeline reads (projection pushdown); null or omitted = all. */
   needed?: ReadonlySet<string> | null;
+  /** The format of a source known in advance (a byte range of a file detected up front), else undefined. */
+  formatFor?: (source: Source) => LogFormat | undefined;
   /** Told which format each source is read with (detected or forced). */
   onFormat?: (source: Source, format: LogFormat) => void;
 }
@@ -102,9 +104,10 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
           yield* release();
         }
         source = b.source;
-        if (forced) {
-          parser = parserFor(forced);
-          options.onFormat?.(source, forced);
+        const known = forced ?? options.formatFor?.(source);
+        if (known) {
+          parser = parserFor(known);
+          options.onFormat?.(source, known);
         } else {
           parser = null;
           detecting = true;

@@ -3,6 +3,7 @@
  * which keeps the watchdog. Posts `ready` once loaded, then for every `run` a `start` and a
  * `done`. Run directly (as `node --test dist/test` does with every file), it does nothing.
  */
+import { FdSink } from '../../src/output/sink.js';
 import { closeSync, openSync } from 'node:fs';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { messageShapeOk } from './oracle.js';
@@ -54,7 +55,7 @@ async function serve(port: NonNullable<typeof parentPort>): Promise<void> {
       let code = -1;
       let threw: string | undefined;
       try {
-        code = await runCli(request.argv, { outFd, errorLine });
+        code = await runCli(request.argv, { out: new FdSink(outFd), errorLine });
       } catch (error) {
         threw = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       }

@@ -1,0 +1,129 @@
+import { availableParallelism } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { runQuery } from '../engine/run-query.js';
+import type { OutputKind, QueryRunSpec } from '../engine/spec.js';
+import type { CliIo } from './io.js';
+import { Progress } from './progress.js';
+
+export const QUERY_EXAMPLES = `
+Examples:
+  logsift '' access.log                               print every line (format detected)
+  logsift 'status >= 500' /var/log/nginx/             structured grep: matching lines, unchanged
+  logsift 'status >= 400 and path startswith "/api"' 'logs/**/*.gz'
+  logsift 'level == "ERROR"' app.log                  application logs
+  logsift 'sum(bytes)' access.log                     total bytes sent
+  logsift 'status == 404 | count_distinct(url)' www/
+  logsift 'url == "/robots.txt" | count by host' www/
+  logsift 'status >= 500 | count by bin(time, 1h)' /var/log/nginx/
+  logsift 'p50(bytes), p99(bytes), avg(bytes) by method' access.log
+  logsift 'top 10 host' access.log.1 access.log.2.gz
+  logsift 'level == "ERROR" | count by message | sort count desc | head 5' app.log
+  zcat old.log.gz | logsift 'status == 404' --json
+
+The first argument is always the query ('' for none); give it with -q when it could be read as
+a command name. Query stages are separated by "|": a filter (or "where EXPR"), "fields a, b",
+aggregates (count, sum, avg, min, max, count_distinct, p50..p99.9) with "by KEYS",
+"sort KEY [desc]", "head N", "top N FIELD". Filters use == != < <= > >= and or not ( )
+contains startswith endswith "matches /re/" and "in (...)".
+
+Fields of access logs: host ident user time method url path query protocol status bytes
+referer agent request. Application logs: time level message (+ thread, logger).
+List the fields of any log with: logsift fields PATH
+
+Exit status: 0 success; 1 an input or the output failed, or a limit left the result
+incomplete (everything that could be computed was printed); 2 usage or query error.`;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** Worker threads by default: LOGSIFT_JOBS, else one per core. */
+function defaultJobs(): number {
+  const fromEnv = process.env['LOGSIFT_JOBS'];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`LOGSIFT_JOBS must be a positive whole number, got "${fromEnv}"`);
+    return n;
+  }
+  return availableParallelism();
+}
+
+interface QueryOptions {
+  query?: string;
+  format?: string;
+  json?: boolean;
+  ndjson?: boolean;
+  csv?: boolean;
+  table?: boolean;
+  strict?: boolean;
+  profile?: boolean;
+  jobs?: number;
+  maxLineLength: number;
+  distinctLimit: number;
+  percentileLimit: number;
+  sortLimit: number;
+  maxGroups: number;
+  progress: boolean;
+}
+
+/** `logsift [options] QUERY [PATH...]`, the default command. */
+export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): Command {
+  return new Command('query')
+    .description('filter, aggregate and sort log records (the default command)')
+    .argument('[query]', "filter or query pipeline ('' to print every line)")
+    .argument('[paths...]', 'files, directories, globs, or - for stdin (default: stdin)')
+    .option('-q, --query <query>', 'the query, when it could be taken for a command name; every argument is then a path')
+    .option('-f, --format <format>', 'log format name (common, combined, vhost_combined, json, logfmt, applog) or a LogFormat / log_format string; default: detected per file')
+    .addOption(new Option('--json', 'print results as one JSON array').conflicts(['ndjson', 'csv', 'table']))
+    .addOption(new Option('--ndjson', 'print results as one JSON object per line').conflicts(['csv', 'table']))
+    .addOption(new Option('--csv', 'print results as CSV (RFC 4180)').conflicts(['table']))
+    .option('--table', 'print results as an aligned table (the default for aggregates)')
+    .option('--strict', 'stop at the first line that does not match the format')
+    .option('--profile', 'print per-stage records, time and peak memory on stderr')
+    .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt)
+    .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
+    .option('--distinct-limit <n>', 'count_distinct and top are exact up to this many values, then estimated', positiveInt, 100_000)
+    .option('--percentile-limit <n>', 'percentiles are exact up to this many values, then estimated', positiveInt, 100_000)
+    .option('--sort-limit <n>', 'most rows a sort keeps without a following head', positiveInt, 1_000_000)
+    .option('--max-groups <n>', 'most groups an aggregation keeps (memory grows with each)', positiveInt, 1_000_000)
+    .option('--no-progress', 'never show the progress bar')
+    .addHelpText('after', QUERY_EXAMPLES)
+    .action((first: string | undefined, rest: string[], opts: QueryOptions) => {
+      done(runQuery(querySpec(first, rest, opts, io)));
+    });
+}
+
+/** The run spec from the command line; the query is the first positional unless given with -q. */
+function querySpec(first: string | undefined, rest: readonly string[], opts: QueryOptions, io: CliIo): QueryRunSpec {
+  const query = opts.query ?? first ?? '';
+  const positionals = opts.query !== undefined && first !== undefined ? [first, ...rest] : [...rest];
+  const inputs = positionals.length === 0 ? ['-'] : positionals;
+  const output: OutputKind = opts.json ? 'json' : opts.ndjson ? 'ndjson' : opts.csv ? 'csv' : opts.table ? 'table' : 'auto';
+  let progress: Progress | null = null;
+  const say = (line: string): void => {
+    progress?.clear();
+    io.errorLine(line);
+  };
+  return {
+    query,
+    inputs,
+    format: opts.format,
+    output,
+    strict: opts.strict ?? false,
+    profile: opts.profile ?? false,
+    jobs: opts.jobs ?? defaultJobs(),
+    maxLineLength: opts.maxLineLength,
+    limits: { distinct: opts.distinctLimit, percentile: opts.percentileLimit, sort: opts.sortLimit, groups: opts.maxGroups },
+    errorLine: say,
+    ...(io.out ? { out: io.out } : {}),
+    ...(io.workerUrl ? { workerUrl: io.workerUrl } : {}),
+    onStart: (total) => {
+      if (opts.progress && process.stderr.isTTY && total !== null && total > 0) progress = new Progress(total);
+    },
+    onBytesRead: (n) => progress?.add(n),
+    onDone: () => progress?.clear(),
+  };
+}
