@@ -1,4 +1,6 @@
+import { isDigit } from '../bytes.js';
 import { daysFromCivil, fourDigits, monthFromAbbrev, twoDigits, validDateTime, type TimeOut } from './civil.js';
+import { scannedZoneOffset, scanZone } from './iso-time.js';
 
 /** Length of `10/Oct/2000:13:55:36 -0700`. */
 export const CLF_TIME_LENGTH = 26;
@@ -24,6 +26,17 @@ export class ClfTimeParser {
     out.ms = this.cachedDayMs + ((hour * 60 + minute) * 60 + second) * 1000;
     out.offsetMinutes = this.cachedOffset;
     return true;
+  }
+
+  /**
+   * parse(), plus the shapes people type rather than servers write: a one-digit day
+   * (`1/Jul/1995:00:00:01`), no zone (UTC, as everywhere in logsift) and `+hh:mm` zones. For
+   * query literals: parse() and check() stay exactly 26 bytes, the shape an access log's
+   * `[...]` holds, so its matchers keep rejecting anything else.
+   */
+  parseAny(buf: Buffer, start: number, end: number, out: TimeOut): boolean {
+    if (end - start === CLF_TIME_LENGTH && this.parse(buf, start, end, out)) return true;
+    return parseUnusual(buf, start, end, out);
   }
 
   /**
@@ -75,4 +88,35 @@ export class ClfTimeParser {
     for (let i = 0; i < 5; i++) this.cachedKey[11 + i] = buf[p + 21 + i];
     return true;
   }
+}
+
+/**
+ * The CLF shapes parse() leaves out: `d/Mon/yyyy:hh:mm:ss` with a one- or two-digit day, then
+ * nothing or one space and a four-digit zone (scanZone's grammar). Rare, so uncached.
+ */
+function parseUnusual(buf: Buffer, start: number, end: number, out: TimeOut): boolean {
+  const oneDigitDay = isDigit(buf[start]) && buf[start + 1] === 0x2f;
+  const day = oneDigitDay ? buf[start] - 0x30 : twoDigits(buf, start);
+  // p is the `/` before the month: `/Mon/yyyy:hh:mm:ss` follows, 18 bytes.
+  const p = start + (oneDigitDay ? 1 : 2);
+  if (day < 0 || p + 18 > end) return false;
+  if (buf[p] !== 0x2f || buf[p + 4] !== 0x2f || buf[p + 9] !== 0x3a || buf[p + 12] !== 0x3a || buf[p + 15] !== 0x3a) {
+    return false;
+  }
+  const month = monthFromAbbrev(buf, p + 1);
+  const year = fourDigits(buf, p + 5);
+  const hour = twoDigits(buf, p + 10);
+  const minute = twoDigits(buf, p + 13);
+  const second = twoDigits(buf, p + 16);
+  if (month === 0 || year < 0 || hour < 0 || minute < 0 || second < 0) return false;
+  if (!validDateTime(year, month, day, hour, minute, second)) return false;
+  let offset = 0;
+  if (p + 18 < end) {
+    // Only a spaced zone: scanZone then insists on four digits, as CLF writes them.
+    if (buf[p + 18] !== 0x20 || scanZone(buf, p + 18, end) !== end) return false;
+    offset = scannedZoneOffset();
+  }
+  out.ms = daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 - offset * 60_000;
+  out.offsetMinutes = offset;
+  return true;
 }

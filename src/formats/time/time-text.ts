@@ -11,7 +11,7 @@ import { IsoTimeScanner } from './iso-time.js';
 export class LooseTimeParser {
   private readonly iso = new IsoTimeScanner();
   private readonly clf = new ClfTimeParser();
-  private scratch = Buffer.alloc(64);
+  private readonly scratch = newScratch();
 
   /** Parses buf[start, end) whole; false when it is not a time. */
   parseBytes(buf: Buffer, start: number, end: number, out: TimeOut): boolean {
@@ -23,13 +23,53 @@ export class LooseTimeParser {
 
   /** Parses a decoded string (copied into a reused scratch buffer, so no allocation). */
   parseText(text: string, out: TimeOut): boolean {
-    if (text.length > this.scratch.length) {
-      if (text.length > 256) return false;
-      this.scratch = Buffer.alloc(text.length * 2);
-    }
-    const n = this.scratch.write(text, 0, 'latin1');
-    return this.parseBytes(this.scratch, 0, n, out);
+    const n = encodeText(this.scratch, text);
+    return n >= 0 && this.parseBytes(this.scratch, 0, n, out);
   }
+}
+
+/**
+ * Reads a time a person wrote: a query's string compared with a time field, or a string bin()
+ * reads as a time. The grammar of log text (IsoTimeScanner.scan, ClfTimeParser.parse) plus the
+ * shapes people write and logs do not: a date alone (`2015-05-17`, its midnight, UTC unless a
+ * zone follows), CLF with a one-digit day, without a zone or with `+hh:mm`. Not epoch numbers, unlike LooseTimeParser, which reads a
+ * JSON field's digits as seconds or milliseconds: a query names a time the way it is printed,
+ * and a bare number against a time field is already an error asking for a quoted time, so
+ * `"1431856800"` in quotes is not one either (seconds or milliseconds would be a guess).
+ */
+export class TimeLiteralParser {
+  private readonly iso = new IsoTimeScanner();
+  private readonly clf = new ClfTimeParser();
+  private readonly scratch = newScratch();
+
+  /** Parses buf[start, end) whole; false when it is not a time. */
+  parseBytes(buf: Buffer, start: number, end: number, out: TimeOut): boolean {
+    if (end - start >= 10 && buf[start + 4] === 0x2d) return this.iso.scanDateOrTime(buf, start, end, out) === end;
+    return this.clf.parseAny(buf, start, end, out);
+  }
+
+  /** Parses a decoded string (copied into a reused scratch buffer, so no allocation). */
+  parseText(text: string, out: TimeOut): boolean {
+    const n = encodeText(this.scratch, text);
+    return n >= 0 && this.parseBytes(this.scratch, 0, n, out);
+  }
+}
+
+/** Longer text is not a time (the longest shapes are ~40 bytes with a nanosecond fraction). */
+const MAX_TEXT_LENGTH = 256;
+
+/** Room for the longest text encodeText writes: a UTF-16 unit is at most 3 bytes of UTF-8. */
+function newScratch(): Buffer {
+  return Buffer.alloc(MAX_TEXT_LENGTH * 3);
+}
+
+/**
+ * Writes text into scratch as UTF-8; the byte count, or -1 when it is too long to be a time.
+ * Not latin1, which keeps only the low byte of a character past U+00FF (`İ`, U+0130, would read
+ * as `0`): in UTF-8 every non-ASCII character is bytes >= 0x80, which no time contains.
+ */
+function encodeText(scratch: Buffer, text: string): number {
+  return text.length > MAX_TEXT_LENGTH ? -1 : scratch.write(text, 0, 'utf8');
 }
 
 /**
