@@ -29,25 +29,55 @@ export async function* readFileChunks(
   chunkSize: number,
   reuse: BufferReuse = { enabled: false },
 ): AsyncGenerator<Buffer> {
-  let handle: FileHandle;
+  const handle = await openForReading(name, path);
   try {
-    handle = await open(path, 'r');
+    yield* readAhead(handle, name, chunkSize, reuse);
+  } finally {
+    await handle.close(); // after readAhead's own finally: no read is in flight any more
+  }
+}
+
+/** Opens `path` for reading; failure is an InputError naming `name`. */
+export async function openForReading(name: string, path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
   } catch (error) {
     throw new InputError(name, describeFsError(error));
   }
-  let offset = 0;
+}
+
+/**
+ * The read loop of readFileChunks, shared with the range reader (read-range.ts): the bytes of an
+ * open file in chunks of up to `chunkSize`, one read always in flight ahead of the consumer, with
+ * buffer reuse as described there. Reads from file offset `from`, or at the current position when
+ * `from` is null (FIFOs, devices; that position then counts as offset 0), and never at or past
+ * offset `to`, so a bounded read costs no disk work beyond it. A read error is an InputError with
+ * the offset of the failed read. The caller owns the handle and closes it once this generator has
+ * finished: however iteration ends, it first waits for the read in flight.
+ */
+export async function* readAhead(
+  handle: FileHandle,
+  name: string,
+  chunkSize: number,
+  reuse: BufferReuse,
+  from: number | null = null,
+  to = Infinity,
+): AsyncGenerator<Buffer> {
+  let offset = from ?? 0;
   // Read-ahead: the next read runs on libuv's thread pool while the consumer works on this chunk,
   // so a CPU-bound pipeline never waits for the disk (or the page cache) between chunks.
   const spare: Buffer[] = [];
-  const startRead = (): { buffer: Buffer; done: Promise<number> } => {
+  const startRead = (): { buffer: Buffer; done: Promise<number> } | null => {
+    const length = Math.min(chunkSize, to - offset);
+    if (length <= 0) return null; // reached `to`: nothing more is wanted
     const buffer = spare.pop() ?? Buffer.allocUnsafe(chunkSize);
-    const done = handle.read(buffer, 0, chunkSize, null).then((r) => r.bytesRead);
+    const done = handle.read(buffer, 0, length, from === null ? null : offset).then((r) => r.bytesRead);
     done.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
     return { buffer, done };
   };
   let next = startRead();
   try {
-    for (;;) {
+    while (next !== null) {
       const { buffer, done } = next;
       let bytesRead: number;
       try {
@@ -62,8 +92,7 @@ export async function* readFileChunks(
       if (reuse.enabled) spare.push(buffer); // the consumer is done with it: it asked for more
     }
   } finally {
-    await next.done.catch(() => 0); // never close under a read in flight
-    await handle.close();
+    await next?.done.catch(() => 0); // never let the caller close under a read in flight
   }
 }
 
