@@ -84,10 +84,10 @@ class FakeParser implements RowParser {
       reader.span = (b, row, out) => {
         self.spanCalls++;
         const o = at(b, row);
-        if (o === undefined) return false;
+        if (o === undefined) return null;
         out[0] = o[0];
         out[1] = o[1];
-        return true;
+        return b.buf;
       };
     }
     return reader;

@@ -32,6 +32,19 @@ export class InputError extends UserError {
   }
 }
 
+/** `--strict` met a line that does not match the format: it names the line, and the run stops. */
+export class StrictError extends UserError {
+  constructor(
+    readonly source: string,
+    /** 1-based; relative to the start of the byte range when a pass read one. */
+    readonly line: number,
+    readonly format: string,
+  ) {
+    super(`${source}:${line}: line does not match ${format}`, EXIT_INPUT);
+    this.name = 'StrictError';
+  }
+}
+
 /** A query or option the user wrote wrongly. */
 export class UsageError extends UserError {
   constructor(message: string) {

@@ -12,22 +12,31 @@ export interface FieldSpec {
 /**
  * Reads one field of a parsed row. Readers are compiled once per (format, field) and called per
  * row inside the hot loop, so they must not allocate unless asked for a string or Value.
+ *
+ * `B` is what a row lives in: a LineBatch in the record phase; a Row (one array of values, `row`
+ * unused) after an aggregate, so one predicate compiler serves both (query/compile-predicate.ts).
  */
-export interface FieldReader {
+export interface FieldReader<B = LineBatch> {
   readonly name: string;
   readonly type: FieldType;
   /** Decoded text of the field; undefined when the row lacks it. */
-  str(b: LineBatch, row: number): string | undefined;
+  str(b: B, row: number): string | undefined;
   /** Numeric value: numbers as is, times as epoch ms, numeric strings parsed; NaN when absent or not numeric. */
-  num(b: LineBatch, row: number): number;
+  num(b: B, row: number): number;
   /** Typed value for output and grouping (Instant for times, number for numbers, string...); null when absent. */
-  value(b: LineBatch, row: number): Value;
+  value(b: B, row: number): Value;
   /**
-   * Optional zero-copy access: writes the field's byte range in `b.buf` into out[0], out[1] and
-   * returns true; false when the row lacks the field. Only offered when the field's text is exactly
-   * those bytes (no unescaping), so byte comparisons equal string comparisons.
+   * Optional zero-copy access: writes the field's byte range into out[0], out[1] and returns the
+   * bytes it lies in (the batch's buffer); null when the row lacks the field. Only offered when the
+   * field's text is exactly those bytes (no unescaping), so byte comparisons equal string comparisons.
    */
-  span?(b: LineBatch, row: number, out: Int32Array): boolean;
+  span?(b: B, row: number, out: Int32Array): Uint8Array | null;
+}
+
+/** What a predicate is compiled against: the readers of the fields it names. */
+export interface ReaderScope<B = LineBatch> {
+  /** A reader for the field, or undefined when no row here can have it (`at`: where the query names it). */
+  reader(field: string, at?: number): FieldReader<B> | undefined;
 }
 
 /** A parser compiled for one format and one set of needed fields. Holds reusable scratch state. */

@@ -28,7 +28,8 @@ export interface RunOptions {
  * the options. Stages take it explicitly so that two runs in one process never share counters.
  */
 export class RunContext {
-  readonly diagnostics = new Diagnostics();
+  /** What went wrong with the data of the current part (see beginPart). */
+  diagnostics = new Diagnostics();
   /** Per-stage counters and peak heap, for --profile and observers (see meters.ts). */
   readonly meters = new Meters();
   /** Lines read per source name (the line splitter counts them). */
@@ -41,6 +42,12 @@ export class RunContext {
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.strict = options.strict ?? false;
+  }
+
+  /** Starts a new part of the input (a worker's next byte range): diagnostics and line counts start afresh. */
+  beginPart(): void {
+    this.diagnostics = new Diagnostics();
+    this.linesRead.clear();
   }
 
   inputFailed(error: InputError): void {

@@ -6,6 +6,11 @@ export interface Source {
   readonly path: string | null;
   /** Size in bytes on disk when known (compressed size for archives), else null. */
   readonly size: number | null;
+  /**
+   * Only these bytes of a plain file: the lines whose first byte lies in [start, end) (a worker's
+   * share of a big file). Line numbers then count from the range's first line.
+   */
+  readonly range?: readonly [start: number, end: number];
 }
 
 export const STDIN_SOURCE: Source = Object.freeze({ name: '-', path: null, size: null });

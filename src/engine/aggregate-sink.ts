@@ -43,7 +43,7 @@ export function createAggregates(stage: AggregateStage, limits: AggregateLimits)
  */
 export class AggregateSink {
   readonly done = false;
-  readonly table: GroupTable;
+  table: GroupTable;
   private readonly compiled = new Map<RowParser, { keys: KeyFn[]; feeds: Feed[] }>();
 
   constructor(
@@ -53,6 +53,11 @@ export class AggregateSink {
     maxGroups = Infinity,
   ) {
     this.table = new GroupTable(aggregates, stage.groupBy.length, stage.groupBy.map(columnName), maxGroups);
+  }
+
+  /** An empty table for the next part of the input; what was compiled per format stays. */
+  reset(): void {
+    this.table = new GroupTable(this.aggregates, this.stage.groupBy.length, this.stage.groupBy.map(columnName), this.table.maxGroups);
   }
 
   consume(b: LineBatch): void {

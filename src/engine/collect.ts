@@ -136,11 +136,14 @@ export class RowsCollector implements Collector {
  */
 export class TopRowsCollector implements Collector {
   readonly done = false;
-  readonly heap: TopN;
+  heap: TopN;
   private readonly rows: RowsCollector;
 
+  private readonly compare: (a: Row, b: Row) => number;
+
   constructor(shape: RowShape & { kind: 'fields' }, keys: readonly SortKey[], n: number, meter: StageMeter) {
-    this.heap = new TopN(n, makeRowComparator(keys));
+    this.compare = makeRowComparator(keys);
+    this.heap = new TopN(n, this.compare);
     this.rows = new RowsCollector(
       shape,
       (rows) => {
@@ -153,5 +156,10 @@ export class TopRowsCollector implements Collector {
 
   consume(b: LineBatch): void {
     this.rows.consume(b);
+  }
+
+  /** An empty heap for the next part of the input. */
+  reset(): void {
+    this.heap = new TopN(this.heap.limit, this.compare);
   }
 }

@@ -1,7 +1,8 @@
-import type { DiagnosticsData } from '../core/diagnostics.js';
+import { Diagnostics, type DiagnosticsData } from '../core/diagnostics.js';
 import type { Meters } from '../core/meters.js';
 import type { Row } from '../core/row.js';
 import type { GroupTable, TopCounter } from '../aggregates/index.js';
+import { TopN } from '../operators/top-n.js';
 
 /** One stage's counters as plain data. */
 export interface MeterData {
@@ -47,5 +48,64 @@ export function addMeters(into: MeterData[], more: readonly MeterData[]): void {
       const x = into[i]!;
       into[i] = { name: x.name, recordsIn: x.recordsIn + m.recordsIn, recordsOut: x.recordsOut + m.recordsOut, ms: x.ms + m.ms, bytes: x.bytes + m.bytes };
     }
+  }
+}
+
+/**
+ * Merges the partials of consecutive parts of the input, added in input order, into the partial
+ * of the whole: tables and counters merge (first-seen order stays the input's), kept rows of a
+ * `sort | head N` go through one more bounded heap, diagnostics add up with the line numbers of
+ * later byte ranges of a file moved past the lines of earlier ones.
+ */
+export class PartialMerger {
+  private table: GroupTable | null = null;
+  private counter: TopCounter | null = null;
+  private readonly heap: TopN | null;
+  private readonly diagnostics = new Diagnostics();
+  private readonly lines = new Map<string, number>();
+  private readonly meters: MeterData[] = [];
+  private readonly formats: string[] = [];
+  private bytesRead = 0;
+  private peakHeapBytes = 0;
+
+  constructor(topRows?: { readonly n: number; readonly compare: (a: Row, b: Row) => number }) {
+    this.heap = topRows ? new TopN(topRows.n, topRows.compare) : null;
+  }
+
+  add(p: Partial): void {
+    if (p.table) {
+      if (this.table) this.table.merge(p.table);
+      else this.table = p.table;
+    }
+    if (p.counter) {
+      if (this.counter) this.counter.merge(p.counter);
+      else this.counter = p.counter;
+    }
+    if (p.topRows && this.heap) for (const row of p.topRows) this.heap.push(row);
+    this.diagnostics.mergeData(p.diagnostics, (source) => this.lines.get(source) ?? 0);
+    for (const [source, count] of p.lines) this.lines.set(source, (this.lines.get(source) ?? 0) + count);
+    addMeters(this.meters, p.meters);
+    for (const f of p.formats) if (!this.formats.includes(f)) this.formats.push(f);
+    this.bytesRead += p.bytesRead;
+    this.peakHeapBytes = Math.max(this.peakHeapBytes, p.peakHeapBytes);
+  }
+
+  /** Lines of `source` merged so far: where the next byte range of that file starts counting. */
+  linesBefore(source: string): number {
+    return this.lines.get(source) ?? 0;
+  }
+
+  result(): Partial {
+    return {
+      table: this.table,
+      counter: this.counter,
+      topRows: this.heap ? this.heap.drain() : null,
+      diagnostics: this.diagnostics.toData(),
+      lines: this.lines,
+      meters: this.meters,
+      formats: this.formats,
+      bytesRead: this.bytesRead,
+      peakHeapBytes: this.peakHeapBytes,
+    };
   }
 }

@@ -16,8 +16,8 @@ import { pipe, type Stage } from '../stages/pipe.js';
 import { take } from '../stages/take.js';
 import { createAggregates, AggregateSink } from './aggregate-sink.js';
 import { JsonRecordsCollector, LinesCollector, RowsCollector, TopRowsCollector, type Collector } from './collect.js';
-import { meterData, type Partial } from './partial.js';
-import { collectorPlan, planQuery } from './plan.js';
+import { meterData, type MeterData, type Partial } from './partial.js';
+import { collectorPlan, planQuery, type CollectorPlan } from './plan.js';
 import type { PassSpec } from './spec.js';
 import { TopSink } from './top-sink.js';
 import { TypedPlans } from './typed-plans.js';
@@ -53,72 +53,129 @@ export interface PassHooks {
  * rows, an aggregation, a top counter) and returns what it found as a Partial. The same function
  * runs on this thread and on worker threads; where it runs is the caller's choice.
  */
-export async function runPass(spec: PassSpec, inputs: readonly PassInput[], hooks: PassHooks = {}): Promise<Partial> {
-  const query = parseQuery(spec.query);
-  const untyped = planQuery(query);
-  const ctx = new RunContext({
-    maxLineLength: spec.maxLineLength,
-    strict: spec.strict,
-    reuseBuffers: hooks.reuseBuffers ?? true,
-    ...(hooks.onInputError ? { onInputError: hooks.onInputError } : {}),
-    ...(hooks.onBytesRead ? { onBytesRead: hooks.onBytesRead } : {}),
-  });
-  const warn = (message: string): void => {
-    ctx.diagnostics.warn(message);
-    hooks.onWarning?.(message);
-  };
-  const plans = new TypedPlans(query, warn);
-  const formatsMet: string[] = [];
-  const forced = spec.format === undefined ? undefined : resolveFormat(spec.format);
-  const formatOf = new Map<Source, LogFormat>();
-  for (const input of inputs) if (input.format !== undefined) formatOf.set(input.source, resolveFormat(input.format));
-  const meetFormat = (source: Source, format: LogFormat): void => {
-    const name = specOf(format);
-    if (!formatsMet.includes(name)) {
-      formatsMet.push(name);
-      hooks.onFormat?.(name);
-    }
-    plans.forFormat(format, source.name);
-  };
-  const specOf = (format: LogFormat): string => (format === forced ? spec.format! : format.name);
-  if (forced) meetFormat({ name: 'query', path: null, size: null }, forced);
+export function runPass(spec: PassSpec, inputs: readonly PassInput[], hooks: PassHooks = {}): Promise<Partial> {
+  return new PassRunner(spec, hooks).run(inputs);
+}
 
-  const collecting = collectorPlan(untyped, spec.output);
-  const needed = collecting.kind === 'records' ? null : neededFields(query);
-  const split = pipe(
-    fromList(inputs.map((i) => i.source)),
-    open(ctx),
-    cat(ctx),
-    lines(ctx),
-  );
-  const parsed = collecting.kind === 'raw'
-    ? split
-    : parse(ctx, {
-        ...(forced ? { format: forced } : {}),
-        formatFor: (source) => formatOf.get(source),
-        needed,
-        onFormat: meetFormat,
-      })(split);
-  const recordStages: Stage<LineBatch, LineBatch>[] = untyped.recordSteps.map((step, k) =>
-    step.kind === 'head'
-      ? (take(ctx, step.n) as Stage<LineBatch, LineBatch>)
-      : filterBatches(ctx, (parser: RowParser) => {
-          const typed = plans.forFormat(parser.format, 'query').recordSteps[k]!;
-          if (typed.kind !== 'where') throw new Error('plan shape differs between formats');
-          return compilePredicate(typed.expr, parser);
-        }),
-  );
-  const batches = recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
-
-  // Built at the first batch, from the plan of the first fitting format (typed: time literals parsed).
-  let collector: Collector | null = null;
-  const kept: { table: AggregateSink | null; top: TopSink | null; topRows: TopRowsCollector | null } = {
+/**
+ * Passes of one query, one after the other, that share their compiled parts: parsers, predicates
+ * and the aggregation's per-format feeds are built once and stay warm (JIT-optimised) from one
+ * part of the input to the next, while each part gets fresh state (its table, its diagnostics).
+ * A worker thread keeps one runner for all the byte ranges it is given. Not reentrant: one `run`
+ * at a time.
+ */
+export class PassRunner {
+  private readonly ctx: RunContext;
+  private readonly plans: TypedPlans;
+  private readonly collecting: CollectorPlan;
+  private readonly forced: LogFormat | undefined;
+  private readonly formatOf = new Map<Source, LogFormat>();
+  private readonly formatsMet: string[] = [];
+  private readonly parseStage: Stage<LineBatch, LineBatch> | null;
+  private readonly recordStages: Stage<LineBatch, LineBatch>[];
+  private collector: Collector | null = null;
+  private readonly kept: { table: AggregateSink | null; top: TopSink | null; topRows: TopRowsCollector | null } = {
     table: null,
     top: null,
     topRows: null,
   };
-  const build = (): Collector => {
-    const plan = plans.main();
+
+  constructor(
+    private readonly spec: PassSpec,
+    private readonly hooks: PassHooks = {},
+  ) {
+    const query = parseQuery(spec.query);
+    const untyped = planQuery(query);
+    const ctx = (this.ctx = new RunContext({
+      maxLineLength: spec.maxLineLength,
+      strict: spec.strict,
+      reuseBuffers: hooks.reuseBuffers ?? true,
+      ...(hooks.onInputError ? { onInputError: hooks.onInputError } : {}),
+      ...(hooks.onBytesRead ? { onBytesRead: hooks.onBytesRead } : {}),
+    }));
+    this.plans = new TypedPlans(query, (message) => {
+      ctx.diagnostics.warn(message);
+      hooks.onWarning?.(message);
+    });
+    this.forced = spec.format === undefined ? undefined : resolveFormat(spec.format);
+    if (this.forced) this.meetFormat({ name: 'query', path: null, size: null }, this.forced);
+    this.collecting = collectorPlan(untyped, spec.output);
+    const needed = this.collecting.kind === 'records' ? null : neededFields(query);
+    this.parseStage =
+      this.collecting.kind === 'raw'
+        ? null
+        : parse(ctx, {
+            ...(this.forced ? { format: this.forced } : {}),
+            formatFor: (source) => this.formatOf.get(source),
+            needed,
+            onFormat: (source, format) => this.meetFormat(source, format),
+          });
+    this.recordStages = untyped.recordSteps.map((step, k) =>
+      step.kind === 'head'
+        ? (take(ctx, step.n) as Stage<LineBatch, LineBatch>)
+        : filterBatches(ctx, (parser: RowParser) => {
+            const typed = this.plans.forFormat(parser.format, 'query').recordSteps[k]!;
+            if (typed.kind !== 'where') throw new Error('plan shape differs between formats');
+            return compilePredicate(typed.expr, parser);
+          }),
+    );
+  }
+
+  /** One pass over `inputs`: their partial. */
+  async run(inputs: readonly PassInput[]): Promise<Partial> {
+    const { ctx, hooks } = this;
+    ctx.beginPart();
+    for (const input of inputs) if (input.format !== undefined) this.formatOf.set(input.source, resolveFormat(input.format));
+    const metersBefore = meterData(ctx.meters);
+    const split = pipe(fromList(inputs.map((i) => i.source)), open(ctx), cat(ctx), lines(ctx));
+    const parsed = this.parseStage ? this.parseStage(split) : split;
+    const batches = this.recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
+    this.resetState();
+    for await (const b of batches) {
+      this.collector ??= this.build();
+      this.collector.consume(b);
+      if (this.collector.done || hooks.stopped?.()) break;
+      const wait = hooks.ready?.();
+      if (wait) await wait;
+    }
+    this.collector ??= this.build();
+    this.collector.flush?.();
+    for (const input of inputs) this.formatOf.delete(input.source);
+
+    const { kept } = this;
+    return {
+      table: kept.table?.table ?? null,
+      counter: kept.top?.counter ?? null,
+      topRows: kept.topRows ? kept.topRows.heap.drain() : null,
+      diagnostics: ctx.diagnostics.toData(),
+      lines: new Map(ctx.linesRead),
+      meters: subtractMeters(meterData(ctx.meters), metersBefore),
+      formats: [...this.formatsMet],
+      bytesRead: (ctx.meters.find('read')?.bytes ?? 0) - (metersBefore.find((m) => m.name === 'read')?.bytes ?? 0),
+      peakHeapBytes: ctx.meters.peakHeapBytes,
+    };
+  }
+
+  private meetFormat(source: Source, format: LogFormat): void {
+    const name = format === this.forced ? this.spec.format! : format.name;
+    if (!this.formatsMet.includes(name)) {
+      this.formatsMet.push(name);
+      this.hooks.onFormat?.(name);
+    }
+    this.plans.forFormat(format, source.name);
+  }
+
+  /** Fresh state for the next part: the collectors keep what they compiled, not what they collected. */
+  private resetState(): void {
+    this.kept.table?.reset();
+    this.kept.top?.reset();
+    this.kept.topRows?.reset();
+  }
+
+  /** Built at the first batch, from the plan of the first fitting format (typed: time literals parsed). */
+  private build(): Collector {
+    const { ctx, hooks, spec, collecting, kept } = this;
+    const plan = this.plans.main();
     switch (collecting.kind) {
       case 'raw':
       case 'lines':
@@ -126,7 +183,7 @@ export async function runPass(spec: PassSpec, inputs: readonly PassInput[], hook
       case 'records':
         return collecting.json
           ? new JsonRecordsCollector((text) => hooks.bytes?.(Buffer.from(text)), ctx.meters.stage('output'))
-          : new RowsCollector({ kind: 'record' }, (rows) => hooks.rows?.(columnsOf(collector), rows) ?? true, ctx.meters.stage('rows'));
+          : new RowsCollector({ kind: 'record' }, (rows) => hooks.rows?.(columnsOf(this.collector), rows) ?? true, ctx.meters.stage('rows'));
       case 'aggregate':
         if (plan.top) return (kept.top = new TopSink(plan.top, spec.limits.distinct, ctx.meters.stage('top')));
         return (kept.table = new AggregateSink(plan.aggregate!, createAggregates(plan.aggregate!, spec.limits), ctx.meters.stage('aggregate'), spec.limits.groups));
@@ -135,31 +192,15 @@ export async function runPass(spec: PassSpec, inputs: readonly PassInput[], hook
       case 'topRows':
         return (kept.topRows = new TopRowsCollector(collecting.shape, collecting.keys, collecting.n, ctx.meters.stage('rows')));
     }
-  };
-
-  for await (const b of batches) {
-    collector ??= build();
-    collector.consume(b);
-    if (collector.done || hooks.stopped?.()) break;
-    const wait = hooks.ready?.();
-    if (wait) await wait;
   }
-  collector ??= build();
-  collector.flush?.();
+}
 
-  const linesRead = new Map<string, number>();
-  for (const [name, count] of ctx.linesRead) linesRead.set(name, count);
-  return {
-    table: kept.table?.table ?? null,
-    counter: kept.top?.counter ?? null,
-    topRows: kept.topRows ? kept.topRows.heap.drain() : null,
-    diagnostics: ctx.diagnostics.toData(),
-    lines: linesRead,
-    meters: meterData(ctx.meters),
-    formats: formatsMet,
-    bytesRead: ctx.meters.find('read')?.bytes ?? 0,
-    peakHeapBytes: ctx.meters.peakHeapBytes,
-  };
+/** Counters of this part alone: the runner's totals less what they were before it. */
+function subtractMeters(after: readonly MeterData[], before: readonly MeterData[]): MeterData[] {
+  return after.map((m) => {
+    const b = before.find((x) => x.name === m.name);
+    return b ? { name: m.name, recordsIn: m.recordsIn - b.recordsIn, recordsOut: m.recordsOut - b.recordsOut, ms: m.ms - b.ms, bytes: m.bytes - b.bytes } : m;
+  });
 }
 
 /** The columns of a record-rows collector (known from its first batch on). */

@@ -8,10 +8,10 @@ import { FdSink, type ByteSink } from '../output/sink.js';
 import { formatProfile } from '../profile/report.js';
 import { parseQuery } from '../query/parser.js';
 import { FinalPhase } from './final.js';
-import { addMeters, type MeterData, type Partial } from './partial.js';
+import { addMeters, type MeterData } from './partial.js';
 import { runPass, type PassHooks } from './pass.js';
 import { collectorPlan, planQuery } from './plan.js';
-import { planUnits, runParallel } from './parallel.js';
+import { runParallel, runsInParallel } from './parallel.js';
 import type { QueryRunSpec } from './spec.js';
 import { TypedPlans } from './typed-plans.js';
 
@@ -58,13 +58,9 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
     ...(spec.onBytesRead ? { onBytesRead: spec.onBytesRead } : {}),
   };
 
-  const units = await planUnits(spec, untyped, collecting, sources);
-  let partial: Partial;
-  if (units === null) {
-    partial = await runPass(spec, sources.map((source) => ({ source })), hooks);
-  } else {
-    partial = await runParallel(spec, units, hooks);
-  }
+  const partial = runsInParallel(spec, untyped, collecting, sources)
+    ? await runParallel(spec, sources, hooks, () => plans.main(), collecting)
+    : await runPass(spec, sources.map((source) => ({ source })), hooks);
 
   spec.onDone?.();
   ctx.diagnostics.mergeData(found.toData());

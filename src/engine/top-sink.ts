@@ -17,7 +17,7 @@ type KeyFn = (b: LineBatch, row: number) => Value;
  */
 export class TopSink {
   readonly done = false;
-  readonly counter: TopCounter;
+  counter: TopCounter;
   private readonly keys = new Map<RowParser, KeyFn>();
 
   constructor(
@@ -26,6 +26,11 @@ export class TopSink {
     private readonly stats: StageMeter,
   ) {
     this.counter = new TopCounter(limit);
+  }
+
+  /** An empty counter for the next part of the input. */
+  reset(): void {
+    this.counter = new TopCounter(this.counter.limit);
   }
 
   consume(b: LineBatch): void {

@@ -340,14 +340,14 @@ class ApplogStringReader implements FieldReader {
     return stringValue(b.buf, b.parsed as SpanState, row, this.slot);
   }
 
-  span(b: LineBatch, row: number, out: Int32Array): boolean {
+  span(b: LineBatch, row: number, out: Int32Array): Uint8Array | null {
     const spans = (b.parsed as SpanState).spans;
     const i = row * 2 * SLOTS + 2 * this.slot;
-    const start = spans[i];
-    if (start < 0) return false;
+    const start = spans[i]!;
+    if (start < 0) return null;
     out[0] = start;
-    out[1] = spans[i + 1];
-    return true;
+    out[1] = spans[i + 1]!;
+    return b.buf;
   }
 }
 

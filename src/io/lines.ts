@@ -7,8 +7,20 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
+ * Line-offset arrays a splitter may fill again: when batches are valid only until the next one is
+ * pulled (RunOptions.reuseBuffers), their offsets need not be fresh either. Typed arrays of this
+ * size live outside V8's heap and, made anew per batch, pile up between collections like buffers.
+ */
+export interface LineArrays {
+  starts: Int32Array;
+  ends: Int32Array;
+  sel: Uint32Array;
+}
+
+/**
  * Finds the lines of `buf[0, length)` (which holds whole lines only) and returns them as a batch.
- * `maxLineLength` cuts longer lines in place; `onLong` is told each cut line's row.
+ * `maxLineLength` cuts longer lines in place; `onLong` is told each cut line's row. With `arrays`,
+ * the batch's offsets are written into them (grown when too small) instead of fresh ones.
  */
 export function splitLines(
   source: Source,
@@ -16,10 +28,19 @@ export function splitLines(
   firstLine: number,
   maxLineLength: number,
   onLong: (row: number) => void,
+  arrays?: LineArrays,
 ): LineBatch {
   let capacity = Math.max(16, buf.length >>> 6);
-  let starts = new Int32Array(capacity);
-  let ends = new Int32Array(capacity);
+  let starts: Int32Array;
+  let ends: Int32Array;
+  if (arrays && arrays.starts.length >= capacity) {
+    starts = arrays.starts;
+    ends = arrays.ends;
+    capacity = starts.length;
+  } else {
+    starts = new Int32Array(capacity);
+    ends = new Int32Array(capacity);
+  }
   let count = 0;
   let pos = 0;
   const length = buf.length;
@@ -46,7 +67,15 @@ export function splitLines(
     count++;
     pos = nl + 1;
   }
-  const sel = new Uint32Array(count);
+  let sel: Uint32Array;
+  if (arrays) {
+    if (arrays.sel.length < count) arrays.sel = new Uint32Array(Math.max(count, starts.length));
+    sel = arrays.sel;
+    arrays.starts = starts;
+    arrays.ends = ends;
+  } else {
+    sel = new Uint32Array(count);
+  }
   for (let i = 0; i < count; i++) sel[i] = i;
   const batch = new LineBatch(source, buf, starts, ends, sel, firstLine);
   batch.count = count;
@@ -65,6 +94,10 @@ export function lines(ctx: RunContext) {
   return async function* linesStage(chunks: AsyncIterable<Chunk>): AsyncGenerator<LineBatch> {
     const limit = ctx.maxLineLength;
     const batchBytes = ctx.chunkSize;
+    // Batches that live only until the next is pulled share their offset arrays too.
+    const arrays: LineArrays | undefined = ctx.options.reuseBuffers
+      ? { starts: new Int32Array(0), ends: new Int32Array(0), sel: new Uint32Array(0) }
+      : undefined;
     const carry = new LineCarry(limit); // the start of an unfinished line
     let nextLine = 1;
     let current: Source | null = null;
@@ -72,9 +105,7 @@ export function lines(ctx: RunContext) {
     const emit = (source: Source, buf: Buffer): LineBatch => {
       stats.begin(0);
       const first = nextLine;
-      const batch = splitLines(source, buf, first, limit, (row) =>
-        ctx.diagnostics.lineTooLong(source.name, first + row, limit),
-      );
+      const batch = splitLines(source, buf, first, limit, (row) => ctx.diagnostics.lineTooLong(source.name, first + row, limit), arrays);
       nextLine += batch.count;
       ctx.linesRead.set(source.name, nextLine - 1);
       stats.end(batch.count);

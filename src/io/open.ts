@@ -1,7 +1,9 @@
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import type { Source } from '../core/source.js';
 import { decompress } from './decompress.js';
 import { readFileChunks, readStreamChunks, type BufferReuse } from './read-chunks.js';
-import { detectCompression, MAGIC_LENGTH } from './sniff.js';
+import { readRangeChunks } from './read-range.js';
+import { detectCompression, MAGIC_LENGTH, type Compression } from './sniff.js';
 
 export interface OpenOptions {
   /** bytes per read for plain files, default 1 MiB */
@@ -35,10 +37,37 @@ export function openSource(source: Source, options: OpenOptions = {}): AsyncIter
     source.path === null
       ? readStreamChunks(source.name, options.stdin ?? process.stdin)
       : readFileChunks(source.name, source.path, chunkSize, reuse);
+  // A byte range is a worker's share of a plain file (planned so): its lines, as they are.
+  if (source.range && source.path !== null) {
+    const [start, end] = source.range;
+    const path = source.path;
+    return {
+      [Symbol.asyncIterator]: () => {
+        if (options.reuseBuffers) reuse.enabled = true;
+        return readRangeChunks(source.name, path, start, end, chunkSize, reuse);
+      },
+    };
+  }
   return {
     [Symbol.asyncIterator]: () =>
       readDecompressed(source.name, read(), options.reuseBuffers ? reuse : null, options.onWarning ?? (() => {})),
   };
+}
+
+/** The compression of a file, from its first bytes, or null for plain text (or when it cannot be read). */
+export async function sniffSource(source: Source): Promise<Compression | null> {
+  if (source.path === null) return null;
+  let handle: FileHandle | null = null;
+  try {
+    handle = await openFile(source.path, 'r');
+    const head = Buffer.alloc(MAGIC_LENGTH);
+    const { bytesRead } = await handle.read(head, 0, MAGIC_LENGTH, 0);
+    return detectCompression(head.subarray(0, bytesRead));
+  } catch {
+    return null; // the pass that reads it reports why it cannot be read
+  } finally {
+    await handle?.close();
+  }
 }
 
 async function* readDecompressed(

@@ -70,7 +70,7 @@ export async function* readAhead(
   const startRead = (): { buffer: Buffer; done: Promise<number> } | null => {
     const length = Math.min(chunkSize, to - offset);
     if (length <= 0) return null; // reached `to`: nothing more is wanted
-    const buffer = spare.pop() ?? Buffer.allocUnsafe(chunkSize);
+    const buffer = spare.pop() ?? (reuse.enabled ? takeFree(chunkSize) : undefined) ?? Buffer.allocUnsafe(chunkSize);
     const done = handle.read(buffer, 0, length, from === null ? null : offset).then((r) => r.bytesRead);
     done.catch(() => {}); // handled when awaited below; never an unhandled rejection meanwhile
     return { buffer, done };
@@ -93,7 +93,26 @@ export async function* readAhead(
     }
   } finally {
     await next?.done.catch(() => 0); // never let the caller close under a read in flight
+    // Buffers nobody holds go back to the thread's pool: the next file (a worker's next byte
+    // range) reads into them instead of piling up fresh ones outside the heap until a GC.
+    if (reuse.enabled) {
+      for (const buffer of spare) giveFree(buffer);
+      if (next) giveFree(next.buffer);
+    }
   }
+}
+
+/** Free read buffers of this thread, kept between files while buffers are recycled. */
+const freeBuffers: Buffer[] = [];
+const FREE_BUFFERS_KEPT = 4;
+
+function takeFree(size: number): Buffer | undefined {
+  const i = freeBuffers.findIndex((b) => b.length === size);
+  return i < 0 ? undefined : freeBuffers.splice(i, 1)[0];
+}
+
+function giveFree(buffer: Buffer): void {
+  if (freeBuffers.length < FREE_BUFFERS_KEPT) freeBuffers.push(buffer);
 }
 
 /** A byte stream (standard input) as Buffers; a stream error becomes an InputError naming `name`. */

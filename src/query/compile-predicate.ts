@@ -1,6 +1,6 @@
 /**
  * Compiles a condition into a closure over FieldReaders: `(batch, row) => boolean`, built once
- * per (query, parser) and called per row in the record phase.
+ * per (query, scope) and called per row in the record phase.
  *
  * Hot-path choices:
  * - string literals (==, !=, startswith, endswith, contains, in) are encoded to bytes once and
@@ -13,7 +13,7 @@
  * semantics.ts). A field the parser can never have (no reader) is missing on every row.
  */
 import type { LineBatch } from '../core/batch.js';
-import type { FieldReader, RowParser } from '../core/format.js';
+import type { FieldReader, ReaderScope } from '../core/format.js';
 import type { CompareExpr, CompareOp, Expr, FieldRef, InExpr, Literal, MatchesExpr, Operand, TextExpr } from './ast.js';
 import { containsAt, endsWithAt, equalsAnyAt, equalsAt, startsWithAt } from './bytes.js';
 import { QueryError } from './errors.js';
@@ -30,52 +30,54 @@ import {
 } from './semantics.js';
 import { parseInstant } from './time-literal.js';
 
-export type BatchPredicate = (b: LineBatch, row: number) => boolean;
+/** A condition over row `row` of `b`: a LineBatch in the record phase, a Row after an aggregate. */
+export type Predicate<B = LineBatch> = (b: B, row: number) => boolean;
+export type BatchPredicate = Predicate<LineBatch>;
 
-type SpanReader = FieldReader & { span: NonNullable<FieldReader['span']> };
+type SpanReader<B> = FieldReader<B> & { span: NonNullable<FieldReader<B>['span']> };
 
-function hasSpan(reader: FieldReader): reader is SpanReader {
+function hasSpan<B>(reader: FieldReader<B>): reader is SpanReader<B> {
   return typeof reader.span === 'function';
 }
 
-const ALWAYS: BatchPredicate = () => true;
-const NEVER: BatchPredicate = () => false;
+const ALWAYS = (): boolean => true;
+const NEVER = (): boolean => false;
 
-function constant(value: boolean): BatchPredicate {
+function constant<B>(value: boolean): Predicate<B> {
   return value ? ALWAYS : NEVER;
 }
 
-export function compilePredicate(expr: Expr, parser: RowParser): BatchPredicate {
+export function compilePredicate<B>(expr: Expr, scope: ReaderScope<B>): Predicate<B> {
   switch (expr.kind) {
     case 'bool':
       return constant(expr.value);
     case 'and': {
-      const left = compilePredicate(expr.left, parser);
-      const right = compilePredicate(expr.right, parser);
+      const left = compilePredicate(expr.left, scope);
+      const right = compilePredicate(expr.right, scope);
       return (b, row) => left(b, row) && right(b, row);
     }
     case 'or': {
-      const left = compilePredicate(expr.left, parser);
-      const right = compilePredicate(expr.right, parser);
+      const left = compilePredicate(expr.left, scope);
+      const right = compilePredicate(expr.right, scope);
       return (b, row) => left(b, row) || right(b, row);
     }
     case 'not': {
-      const inner = compilePredicate(expr.operand, parser);
+      const inner = compilePredicate(expr.operand, scope);
       return (b, row) => !inner(b, row);
     }
     case 'truthy': {
-      const reader = parser.reader(expr.field.name);
+      const reader = scope.reader(expr.field.name, expr.field.start);
       if (reader === undefined) return NEVER;
       return (b, row) => reader.value(b, row) === true;
     }
     case 'compare':
-      return compileCompare(expr, parser);
+      return compileCompare(expr, scope);
     case 'text':
-      return compileText(expr, parser);
+      return compileText(expr, scope);
     case 'matches':
-      return compileMatches(expr, parser);
+      return compileMatches(expr, scope);
     case 'in':
-      return compileIn(expr, parser);
+      return compileIn(expr, scope);
   }
 }
 
@@ -83,7 +85,7 @@ export function compilePredicate(expr: Expr, parser: RowParser): BatchPredicate 
  * A literal compared with a time reader but left as a string (the query was not typechecked):
  * read it as a time here, once.
  */
-function asTimeIfNeeded(reader: FieldReader, lit: Literal): Literal {
+function asTimeIfNeeded<B>(reader: FieldReader<B>, lit: Literal): Literal {
   if (reader.type !== 'time' || lit.kind !== 'string') return lit;
   const instant = parseInstant(lit.value);
   if (instant === null) throw new QueryError(`'${lit.value}' is not a time`, lit.start);
@@ -92,7 +94,7 @@ function asTimeIfNeeded(reader: FieldReader, lit: Literal): Literal {
 
 // --- comparisons ------------------------------------------------------------------------------
 
-function compileCompare(expr: CompareExpr, parser: RowParser): BatchPredicate {
+function compileCompare<B>(expr: CompareExpr, scope: ReaderScope<B>): Predicate<B> {
   let { op, left, right } = expr;
   if (left.kind !== 'field' && right.kind === 'field') {
     [left, right, op] = [right, left, flip(op)];
@@ -100,9 +102,9 @@ function compileCompare(expr: CompareExpr, parser: RowParser): BatchPredicate {
   if (left.kind !== 'field') {
     return constant(satisfiesComparison(op, literalValue(left), literalValue(right as Literal)));
   }
-  const reader = parser.reader(left.name);
+  const reader = scope.reader(left.name, left.start);
   if (reader === undefined) return constant(op === '!=');
-  if (right.kind === 'field') return compareFields(op, reader, right, parser);
+  if (right.kind === 'field') return compareFields(op, reader, right, scope);
 
   const lit = asTimeIfNeeded(reader, right);
   switch (lit.kind) {
@@ -126,7 +128,7 @@ function compileCompare(expr: CompareExpr, parser: RowParser): BatchPredicate {
 }
 
 /** `reader op x` on numbers; NaN (missing, not numeric) is false for all but `!=`. */
-function compareNumber(op: CompareOp, reader: FieldReader, x: number): BatchPredicate {
+function compareNumber<B>(op: CompareOp, reader: FieldReader<B>, x: number): Predicate<B> {
   switch (op) {
     case '==':
       return (b, row) => reader.num(b, row) === x;
@@ -149,7 +151,7 @@ function compareNumber(op: CompareOp, reader: FieldReader, x: number): BatchPred
  * Rare, so the slow path is fine. Literals within 2^53 need none of this: rounding a field's
  * huge integer to a double keeps its order against any safe integer.
  */
-function compareExactInteger(op: CompareOp, reader: FieldReader, n: bigint): BatchPredicate {
+function compareExactInteger<B>(op: CompareOp, reader: FieldReader<B>, n: bigint): Predicate<B> {
   return (b, row) => {
     const v = reader.value(b, row);
     const x = typeof v === 'bigint' ? v : typeof v === 'number' ? v : reader.num(b, row);
@@ -159,27 +161,35 @@ function compareExactInteger(op: CompareOp, reader: FieldReader, n: bigint): Bat
 }
 
 /** Ordering of a field's text against a string (code-unit order). */
-function compareText(op: CompareOp, reader: FieldReader, text: string): BatchPredicate {
+function compareText<B>(op: CompareOp, reader: FieldReader<B>, text: string): Predicate<B> {
   return (b, row) => compareStrings(op, reader.str(b, row), text);
 }
 
 /** `==` / `!=` against a string: bytes when the reader has spans, else the decoded string. */
-function stringEquals(reader: FieldReader, text: string, negate: boolean): BatchPredicate {
+function stringEquals<B>(reader: FieldReader<B>, text: string, negate: boolean): Predicate<B> {
   if (hasSpan(reader)) {
     const lit = Buffer.from(text, 'utf8');
     const out = new Int32Array(2);
-    if (negate) return (b, row) => !(reader.span(b, row, out) && equalsAt(b.buf, out[0]!, out[1]!, lit));
-    return (b, row) => reader.span(b, row, out) && equalsAt(b.buf, out[0]!, out[1]!, lit);
+    if (negate) {
+      return (b, row) => {
+        const buf = reader.span(b, row, out);
+        return !(buf !== null && equalsAt(buf, out[0]!, out[1]!, lit));
+      };
+    }
+    return (b, row) => {
+      const buf = reader.span(b, row, out);
+      return buf !== null && equalsAt(buf, out[0]!, out[1]!, lit);
+    };
   }
   if (negate) return (b, row) => reader.str(b, row) !== text;
   return (b, row) => reader.str(b, row) === text;
 }
 
 /** Field against field: numerically when either side is a number or time, else as text. */
-function compareFields(op: CompareOp, a: FieldReader, ref: FieldRef, parser: RowParser): BatchPredicate {
-  const c = parser.reader(ref.name);
+function compareFields<B>(op: CompareOp, a: FieldReader<B>, ref: FieldRef, scope: ReaderScope<B>): Predicate<B> {
+  const c = scope.reader(ref.name, ref.start);
   if (c === undefined) return constant(op === '!=');
-  const numeric = (t: FieldReader['type']): boolean => t === 'number' || t === 'time';
+  const numeric = (t: FieldReader<B>['type']): boolean => t === 'number' || t === 'time';
   if (numeric(a.type) || numeric(c.type)) return (b, row) => compareNumbers(op, a.num(b, row), c.num(b, row));
   if (a.type === 'any' && c.type === 'any') {
     // Dynamic values: numbers when both read as numbers, else text.
@@ -204,18 +214,21 @@ const TEXT_TESTS: Readonly<Record<TextExpr['op'], { span: SpanTest; str: StringT
   endswith: { span: endsWithAt, str: (s, lit) => s.endsWith(lit) },
 };
 
-function compileText(expr: TextExpr, parser: RowParser): BatchPredicate {
+function compileText<B>(expr: TextExpr, scope: ReaderScope<B>): Predicate<B> {
   const tests = TEXT_TESTS[expr.op];
   const { left, right } = expr;
   if (left.kind === 'field' && right.kind !== 'field') {
-    const reader = parser.reader(left.name);
+    const reader = scope.reader(left.name, left.start);
     if (reader === undefined) return NEVER;
     const text = literalText(right);
     if (hasSpan(reader)) {
       const lit = Buffer.from(text, 'utf8');
       const out = new Int32Array(2);
       const test = tests.span;
-      return (b, row) => reader.span(b, row, out) && test(b.buf, out[0]!, out[1]!, lit);
+      return (b, row) => {
+        const buf = reader.span(b, row, out);
+        return buf !== null && test(buf, out[0]!, out[1]!, lit);
+      };
     }
     const test = tests.str;
     return (b, row) => {
@@ -224,8 +237,8 @@ function compileText(expr: TextExpr, parser: RowParser): BatchPredicate {
     };
   }
   // Rare shapes (a literal on the left, two fields): decode both sides.
-  const l = textGetter(left, parser);
-  const r = textGetter(right, parser);
+  const l = textGetter(left, scope);
+  const r = textGetter(right, scope);
   const test = tests.str;
   return (b, row) => {
     const s = l(b, row);
@@ -234,20 +247,20 @@ function compileText(expr: TextExpr, parser: RowParser): BatchPredicate {
   };
 }
 
-function textGetter(op: Operand, parser: RowParser): (b: LineBatch, row: number) => string | undefined {
+function textGetter<B>(op: Operand, scope: ReaderScope<B>): (b: B, row: number) => string | undefined {
   if (op.kind !== 'field') {
     const text = literalText(op);
     return () => text;
   }
-  const reader = parser.reader(op.name);
+  const reader = scope.reader(op.name, op.start);
   if (reader === undefined) return () => undefined;
   return (b, row) => reader.str(b, row);
 }
 
-function compileMatches(expr: MatchesExpr, parser: RowParser): BatchPredicate {
+function compileMatches<B>(expr: MatchesExpr, scope: ReaderScope<B>): Predicate<B> {
   const regex = expr.regex;
   if (expr.subject.kind !== 'field') return constant(regex.test(toText(literalValue(expr.subject)) ?? ''));
-  const reader = parser.reader(expr.subject.name);
+  const reader = scope.reader(expr.subject.name, expr.subject.start);
   if (reader === undefined) return NEVER;
   return (b, row) => {
     const s = reader.str(b, row);
@@ -257,14 +270,14 @@ function compileMatches(expr: MatchesExpr, parser: RowParser): BatchPredicate {
 
 // --- in / not in ------------------------------------------------------------------------------
 
-function compileIn(expr: InExpr, parser: RowParser): BatchPredicate {
+function compileIn<B>(expr: InExpr, scope: ReaderScope<B>): Predicate<B> {
   const { subject, negated } = expr;
   if (subject.kind !== 'field') {
     const v = literalValue(subject);
     const hit = expr.values.some((lit) => satisfiesComparison('==', v, literalValue(lit)));
     return constant(hit !== negated);
   }
-  const reader = parser.reader(subject.name);
+  const reader = scope.reader(subject.name, subject.start);
   if (reader === undefined) return constant(negated);
 
   const numbers = new Set<number>();
@@ -278,7 +291,7 @@ function compileIn(expr: InExpr, parser: RowParser): BatchPredicate {
     else strings.push(lit.value);
   }
 
-  const parts: BatchPredicate[] = [];
+  const parts: Predicate<B>[] = [];
   if (numbers.size > 0) parts.push((b, row) => numbers.has(reader.num(b, row)));
   if (strings.length > 0) parts.push(stringsIn(reader, strings));
   if (bools.size > 0) {
@@ -291,11 +304,14 @@ function compileIn(expr: InExpr, parser: RowParser): BatchPredicate {
   return negated ? (b, row) => !hit(b, row) : hit;
 }
 
-function stringsIn(reader: FieldReader, strings: readonly string[]): BatchPredicate {
+function stringsIn<B>(reader: FieldReader<B>, strings: readonly string[]): Predicate<B> {
   if (hasSpan(reader)) {
     const lits = strings.map((s) => Buffer.from(s, 'utf8'));
     const out = new Int32Array(2);
-    return (b, row) => reader.span(b, row, out) && equalsAnyAt(b.buf, out[0]!, out[1]!, lits);
+    return (b, row) => {
+      const buf = reader.span(b, row, out);
+      return buf !== null && equalsAnyAt(buf, out[0]!, out[1]!, lits);
+    };
   }
   const set = new Set(strings);
   return (b, row) => {
@@ -304,11 +320,11 @@ function stringsIn(reader: FieldReader, strings: readonly string[]): BatchPredic
   };
 }
 
-function anyOf(parts: readonly BatchPredicate[]): BatchPredicate {
+function anyOf<B>(parts: readonly Predicate<B>[]): Predicate<B> {
   if (parts.length === 0) return NEVER;
   if (parts.length === 1) return parts[0]!;
   if (parts.length === 2) {
-    const [p, q] = parts as [BatchPredicate, BatchPredicate];
+    const [p, q] = parts as [Predicate<B>, Predicate<B>];
     return (b, row) => p(b, row) || q(b, row);
   }
   return (b, row) => {

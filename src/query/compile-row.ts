@@ -1,113 +1,40 @@
 /**
- * Conditions over Rows, for `where` after an aggregate (`count by host | where count > 10`).
- * Rows are few next to records, so this path favours plain code over byte tricks; it shares
- * the comparison rules of the record phase (semantics.ts), missing values included.
+ * Conditions over Rows, for `where` after an aggregate (`count by host | where count > 10`): the
+ * record phase's own compiler (compile-predicate.ts) over readers that take a Row's cells, so the
+ * two phases cannot disagree on what a comparison means, missing values included.
  */
+import type { FieldReader, ReaderScope } from '../core/format.js';
 import type { Row } from '../core/row.js';
-import type { Value } from '../core/value.js';
-import type { Expr, FieldRef, Literal, Operand, TextExpr } from './ast.js';
+import type { Expr } from './ast.js';
+import { compilePredicate } from './compile-predicate.js';
 import { QueryError } from './errors.js';
-import { satisfiesComparison, flip, literalText, literalValue, toText } from './semantics.js';
+import { toNumber, toText } from './semantics.js';
 
 export type RowPredicate = (row: Row) => boolean;
-type RowValue = (row: Row) => Value;
 
 export function compileRowPredicate(expr: Expr, columns: readonly string[]): RowPredicate {
-  switch (expr.kind) {
-    case 'bool': {
-      const v = expr.value;
-      return () => v;
-    }
-    case 'and': {
-      const l = compileRowPredicate(expr.left, columns);
-      const r = compileRowPredicate(expr.right, columns);
-      return (row) => l(row) && r(row);
-    }
-    case 'or': {
-      const l = compileRowPredicate(expr.left, columns);
-      const r = compileRowPredicate(expr.right, columns);
-      return (row) => l(row) || r(row);
-    }
-    case 'not': {
-      const inner = compileRowPredicate(expr.operand, columns);
-      return (row) => !inner(row);
-    }
-    case 'truthy': {
-      const get = columnGetter(expr.field, columns);
-      return (row) => get(row) === true;
-    }
-    case 'compare': {
-      let { op, left, right } = expr;
-      if (left.kind !== 'field' && right.kind === 'field') [left, right, op] = [right, left, flip(op)];
-      const l = operandGetter(left, columns);
-      if (right.kind !== 'field') {
-        const v = literalValue(right);
-        return (row) => satisfiesComparison(op, l(row), v);
-      }
-      const r = operandGetter(right, columns);
-      return (row) => satisfiesComparison(op, l(row), r(row));
-    }
-    case 'text': {
-      const test = TEXT_TESTS[expr.op];
-      const l = textGetter(expr.left, columns);
-      const r = textGetter(expr.right, columns);
-      return (row) => {
-        const s = l(row);
-        const t = r(row);
-        return s !== undefined && t !== undefined && test(s, t);
+  const predicate = compilePredicate(expr, rowScope(columns));
+  return (row) => predicate(row, 0);
+}
+
+/**
+ * Readers over the cells of rows with these columns. Cells hold any kind of value, so the readers
+ * are typed `any` and compare by what each value is (see semantics.ts). An unknown column is a
+ * query error, named with the columns there are.
+ */
+export function rowScope(columns: readonly string[]): ReaderScope<Row> {
+  return {
+    reader(name: string, at = 0): FieldReader<Row> {
+      let i = columns.indexOf(name);
+      if (i < 0 && name.toLowerCase() === 'count') i = columns.indexOf('count');
+      if (i < 0) throw new QueryError(`unknown column '${name}' (columns: ${columns.join(', ')})`, at);
+      return {
+        name,
+        type: 'any',
+        str: (r) => toText(r[i] ?? null),
+        num: (r) => toNumber(r[i] ?? null),
+        value: (r) => r[i] ?? null,
       };
-    }
-    case 'matches': {
-      const regex = expr.regex;
-      const get = textGetter(expr.subject, columns);
-      return (row) => {
-        const s = get(row);
-        return s !== undefined && regex.test(s);
-      };
-    }
-    case 'in': {
-      const get = operandGetter(expr.subject, columns);
-      const values = expr.values.map(literalValue);
-      const negated = expr.negated;
-      return (row) => {
-        const v = get(row);
-        let hit = false;
-        for (let i = 0; i < values.length && !hit; i++) hit = satisfiesComparison('==', v, values[i]);
-        return hit !== negated;
-      };
-    }
-  }
-}
-
-const TEXT_TESTS: Readonly<Record<TextExpr['op'], (s: string, lit: string) => boolean>> = {
-  contains: (s, lit) => s.includes(lit),
-  startswith: (s, lit) => s.startsWith(lit),
-  endswith: (s, lit) => s.endsWith(lit),
-};
-
-function columnIndex(ref: FieldRef, columns: readonly string[]): number {
-  let i = columns.indexOf(ref.name);
-  if (i < 0 && ref.name.toLowerCase() === 'count') i = columns.indexOf('count');
-  if (i < 0) throw new QueryError(`unknown column '${ref.name}' (columns: ${columns.join(', ')})`, ref.start);
-  return i;
-}
-
-function columnGetter(ref: FieldRef, columns: readonly string[]): RowValue {
-  const i = columnIndex(ref, columns);
-  return (row) => row[i] ?? null;
-}
-
-function operandGetter(op: Operand, columns: readonly string[]): RowValue {
-  if (op.kind === 'field') return columnGetter(op, columns);
-  const v = literalValue(op as Literal);
-  return () => v;
-}
-
-function textGetter(op: Operand, columns: readonly string[]): (row: Row) => string | undefined {
-  if (op.kind !== 'field') {
-    const text = literalText(op);
-    return () => text;
-  }
-  const get = columnGetter(op, columns);
-  return (row) => toText(get(row));
+    },
+  };
 }

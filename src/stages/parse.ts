@@ -1,10 +1,12 @@
 import { LineBatch } from '../core/batch.js';
-import { EXIT_INPUT, InputError, UserError } from '../core/errors.js';
+import { InputError, StrictError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
 import { DETECTION_SAMPLE, detectFormat } from '../formats/detect.js';
 import type { LogFormat, RowParser } from '../core/format.js';
 import { resolveFormat } from '../formats/registry.js';
-import type { RunContext } from '../core/run-context.js';
+import { RunContext } from '../core/run-context.js';
+import { cat, open } from '../io/cat.js';
+import { lines } from '../io/lines.js';
 
 export interface ParseOptions {
   /** A format, a registry name or a format string; omitted = detect per source from its first lines. */
@@ -57,7 +59,7 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
     parser.parse(b, (row) => {
       const line = b.lineNumber(row);
       if (ctx.strict) {
-        throw new UserError(`${b.source.name}:${line}: line does not match ${formatName}`, EXIT_INPUT);
+        throw new StrictError(b.source.name, line, formatName);
       }
       ctx.diagnostics.lineMalformed(b.source.name, formatName, line);
     });
@@ -135,6 +137,28 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
   };
 }
 
+/**
+ * The format of a source, detected from its first lines exactly as the parse stage would (the
+ * same sample, blank lines skipped), by reading only as far as that needs. For a file that will be
+ * read in byte ranges by several workers: a range past the first cannot see the file's start.
+ */
+export async function detectSourceFormat(source: Source, maxLineLength: number): Promise<LogFormat | null> {
+  const ctx = new RunContext({ maxLineLength, reuseBuffers: false });
+  const sample: string[] = [];
+  let held = 0;
+  for await (const b of lines(ctx)(cat(ctx)(open(ctx)(fromList([source]))))) {
+    dropBlankLines(b);
+    addSample(b, sample);
+    held += b.buf.length;
+    if (sample.length >= DETECTION_SAMPLE || held >= DETECTION_HOLD_BYTES) break;
+  }
+  return sample.length === 0 ? null : detectFormat(sample);
+}
+
+async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 /** Removes empty and whitespace-only lines from the selection. */
 function dropBlankLines(b: LineBatch): void {
   const { buf, starts, ends, sel } = b;
@@ -155,9 +179,9 @@ function addSample(b: LineBatch, sample: string[]): void {
   for (let i = 0; i < b.selCount && sample.length < DETECTION_SAMPLE; i++) sample.push(b.text(b.sel[i]!));
 }
 
-/** The batch with its own copy of its bytes (line offsets and selection are per batch already). */
+/** The batch with its own copy of its bytes and offsets (the splitter reuses both when buffers are recycled). */
 function copyBatch(b: LineBatch): LineBatch {
-  const copy = new LineBatch(b.source, Buffer.from(b.buf), b.starts, b.ends, b.sel, b.firstLine);
+  const copy = new LineBatch(b.source, Buffer.from(b.buf), b.starts.slice(0, b.count), b.ends.slice(0, b.count), b.sel.slice(0, b.count), b.firstLine);
   copy.count = b.count;
   copy.selCount = b.selCount;
   return copy;

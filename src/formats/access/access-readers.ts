@@ -39,11 +39,11 @@ class AccessReader implements FieldReader {
 
 /** String fields are exactly their bytes (escapes are kept as written), so they offer span(). */
 class AccessStringReader extends AccessReader {
-  span(b: LineBatch, row: number, out: Int32Array): boolean {
+  span(b: LineBatch, row: number, out: Int32Array): Uint8Array {
     locate(b.buf, b.parsed as SpanState, row, this.ref);
     out[0] = located[0];
     out[1] = located[1];
-    return true;
+    return b.buf;
   }
 }
 
