@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Instant, type Value } from '../src/core/value.js';
 import { decodeValue, decodeValues, encodeValue, encodeValues } from '../src/core/value-codec.js';
-import type { Aggregate, AggregateFunction } from '../src/aggregates/aggregate.js';
+import type { Aggregate } from '../src/aggregates/aggregate.js';
+
+type AggregateFunction = string;
 import { CODEC_VERSION } from '../src/aggregates/codec.js';
 import { createAggregate } from '../src/aggregates/create.js';
 import { GroupTable } from '../src/aggregates/group.js';

@@ -17,8 +17,9 @@ const LAYERS = [
   'core',
   'io',
   'formats',
-  'query',
+  // Aggregates come before the query language: its parser and type checker read their registry.
   'aggregates',
+  'query',
   'operators',
   'stages',
   'output',

@@ -32,7 +32,6 @@ export interface Aggregate<S> {
   readonly relativeError?: number;
 }
 
-export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'count_distinct' | 'percentile';
 
 export interface AggregateOptions {
   /** Column name, e.g. "p99(bytes)". */

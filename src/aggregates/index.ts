@@ -1,4 +1,5 @@
-export type { Aggregate, AggregateFunction, AggregateOptions } from './aggregate.js';
+export type { Aggregate, AggregateOptions } from './aggregate.js';
+export { AGGREGATE_KINDS, aggregateKind, aggregateNamed, aggregateNames, type AggregateKind } from './registry.js';
 export { DEFAULT_EXACT_LIMIT } from './aggregate.js';
 export { createAggregate } from './create.js';
 export { countAggregate } from './count.js';

@@ -11,6 +11,7 @@ export function fieldsCommand(io: CliIo, done: (run: Promise<number>) => void): 
     .argument('<paths...>', 'files, directories, globs, or - for stdin')
     .option('-f, --format <format>', 'read with this format instead of detecting it')
     .option('--json', 'print as JSON')
+    .option('--no-progress', 'accepted for symmetry with the query (fields reads only the first records)')
     .addHelpText('after', "\nExample:\n  logsift fields access.log        # host, ident, user, time... with a sample of each")
     .action((paths: string[], opts: { format?: string; json?: boolean }) => {
       done(

@@ -48,12 +48,14 @@ function program(io: CliIo & { out: ByteSink }, done: (run: Promise<number>) => 
  * Never throws. The fuzz suite calls this directly; `main.ts` is the process around it.
  */
 export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  argv = [...argv];
   const say = io.errorLine ?? ((line: string) => void process.stderr.write(`${line}\n`));
   // One sink for everything written to standard output: results, help and version text.
   const out = io.out ?? new FdSink(1);
   const full: CliIo = { ...io, out, errorLine: say };
   const query = queryText(argv);
   try {
+    argv = modeFirst(argv);
     let run: Promise<number> | null = null;
     const cli = program({ ...full, out }, (started) => {
       run = started;
@@ -96,6 +98,16 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     if (process.env['LOGSIFT_DEBUG'] && error instanceof Error) say(`${error.stack}`);
     return EXIT_INTERNAL;
   }
+}
+
+/**
+ * The command line with a mode's name first: options may come before it (`logsift --no-progress
+ * fields x`), but the command table dispatches on the first word.
+ */
+function modeFirst(argv: readonly string[]): readonly string[] {
+  const i = argv.findIndex((a, k) => !a.startsWith('-') && !isOptionValue(argv, k));
+  if (i <= 0 || !COMMANDS.some((c) => c.name !== 'query' && c.name === argv[i])) return argv;
+  return [argv[i]!, ...argv.slice(0, i), ...argv.slice(i + 1)];
 }
 
 /** The query text of a command line, for the caret under a query error. */

@@ -1,6 +1,6 @@
 import type { LineBatch } from '../core/batch.js';
 import type { Value } from '../core/value.js';
-import { createAggregate, GroupTable, type Aggregate } from '../aggregates/index.js';
+import { aggregateKind, createAggregate, GroupTable, type Aggregate } from '../aggregates/index.js';
 import type { RowParser } from '../core/format.js';
 import { columnName, type AggregateCall, type AggregateStage } from '../query/ast.js';
 import { compileGroupKey } from '../query/compile.js';
@@ -15,8 +15,6 @@ export interface AggregateLimits {
 type Feed = (states: unknown[], b: LineBatch, row: number) => void;
 type KeyFn = (b: LineBatch, row: number) => Value;
 
-/** Aggregates that read a field as a number get the reader's num() (no Value boxing per row). */
-const NUMERIC = new Set(['sum', 'avg', 'percentile']);
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** 99.9 -> 0.999 by moving the decimal point in the text, so no floating-point division blurs it. */
@@ -105,7 +103,8 @@ export class AggregateSink {
     if (call.field === null) return (states) => void (states[i] = aggregate.add(states[i], null));
     const reader = parser.reader(call.field.name);
     if (!reader) return () => {};
-    if (NUMERIC.has(call.fn) && aggregate.addNumber) {
+    // Aggregates of numbers get the reader's num(): no value boxed per row.
+    if (aggregateKind(call.fn).numeric && aggregate.addNumber) {
       const addNumber = aggregate.addNumber.bind(aggregate);
       const add = aggregate.add.bind(aggregate);
       return (states, b, row) => {

@@ -19,6 +19,7 @@ export interface EncodedPartial {
   readonly formats: readonly string[];
   readonly bytesRead: number;
   readonly peakHeapBytes: number;
+  readonly units: number;
 }
 
 export function encodePartial(p: Partial): EncodedPartial {
@@ -33,6 +34,7 @@ export function encodePartial(p: Partial): EncodedPartial {
     formats: p.formats,
     bytesRead: p.bytesRead,
     peakHeapBytes: p.peakHeapBytes,
+    units: p.units,
   };
 }
 
@@ -59,5 +61,6 @@ export function decodePartial(e: EncodedPartial, shape: StateShape): Partial {
     formats: e.formats,
     bytesRead: e.bytesRead,
     peakHeapBytes: e.peakHeapBytes,
+    units: e.units,
   };
 }

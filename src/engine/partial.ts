@@ -33,6 +33,8 @@ export interface Partial {
   readonly formats: readonly string[];
   readonly bytesRead: number;
   readonly peakHeapBytes: number;
+  /** Parts of the input this partial stands for (passes merged into it). */
+  readonly units: number;
 }
 
 export function meterData(meters: Meters): MeterData[] {
@@ -67,6 +69,7 @@ export class PartialMerger {
   private readonly formats: string[] = [];
   private bytesRead = 0;
   private peakHeapBytes = 0;
+  private units = 0;
 
   constructor(topRows?: { readonly n: number; readonly compare: (a: Row, b: Row) => number }) {
     this.heap = topRows ? new TopN(topRows.n, topRows.compare) : null;
@@ -88,6 +91,7 @@ export class PartialMerger {
     for (const f of p.formats) if (!this.formats.includes(f)) this.formats.push(f);
     this.bytesRead += p.bytesRead;
     this.peakHeapBytes = Math.max(this.peakHeapBytes, p.peakHeapBytes);
+    this.units += p.units;
   }
 
   /** Lines of `source` merged so far: where the next byte range of that file starts counting. */
@@ -106,6 +110,7 @@ export class PartialMerger {
       formats: this.formats,
       bytesRead: this.bytesRead,
       peakHeapBytes: this.peakHeapBytes,
+      units: this.units,
     };
   }
 }

@@ -71,6 +71,9 @@ export class PassRunner {
   private readonly forced: LogFormat | undefined;
   private readonly formatOf = new Map<Source, LogFormat>();
   private readonly formatsMet: string[] = [];
+  private readonly openStage: ReturnType<typeof open>;
+  private readonly catStage: ReturnType<typeof cat>;
+  private readonly linesStage: ReturnType<typeof lines>;
   private readonly parseStage: Stage<LineBatch, LineBatch> | null;
   private readonly recordStages: Stage<LineBatch, LineBatch>[];
   private collector: Collector | null = null;
@@ -100,6 +103,10 @@ export class PassRunner {
     this.forced = spec.format === undefined ? undefined : resolveFormat(spec.format);
     if (this.forced) this.meetFormat({ name: 'query', path: null, size: null }, this.forced);
     this.collecting = collectorPlan(untyped, spec.output);
+    // Stages are made once (their meters and compiled parts last) and run again for each part.
+    this.openStage = open(ctx);
+    this.catStage = cat(ctx);
+    this.linesStage = lines(ctx);
     const needed = this.collecting.kind === 'records' ? null : neededFields(query);
     this.parseStage =
       this.collecting.kind === 'raw'
@@ -127,7 +134,7 @@ export class PassRunner {
     ctx.beginPart();
     for (const input of inputs) if (input.format !== undefined) this.formatOf.set(input.source, resolveFormat(input.format));
     const metersBefore = meterData(ctx.meters);
-    const split = pipe(fromList(inputs.map((i) => i.source)), open(ctx), cat(ctx), lines(ctx));
+    const split = pipe(fromList(inputs.map((i) => i.source)), this.openStage, this.catStage, this.linesStage);
     const parsed = this.parseStage ? this.parseStage(split) : split;
     const batches = this.recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
     this.resetState();
@@ -153,6 +160,7 @@ export class PassRunner {
       formats: [...this.formatsMet],
       bytesRead: (ctx.meters.find('read')?.bytes ?? 0) - (metersBefore.find((m) => m.name === 'read')?.bytes ?? 0),
       peakHeapBytes: ctx.meters.peakHeapBytes,
+      units: 1,
     };
   }
 

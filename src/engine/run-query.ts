@@ -58,7 +58,8 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
     ...(spec.onBytesRead ? { onBytesRead: spec.onBytesRead } : {}),
   };
 
-  const partial = runsInParallel(spec, untyped, collecting, sources)
+  const parallel = runsInParallel(spec, untyped, collecting, sources);
+  const partial = parallel
     ? await runParallel(spec, sources, hooks, () => plans.main(), collecting)
     : await runPass(spec, sources.map((source) => ({ source })), hooks);
 
@@ -76,6 +77,7 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
     addMeters(meters, partial.meters);
     ctx.meters.sampleMemory();
     say(formatProfile(meters, ctx.meters.elapsedMs(), Math.max(ctx.meters.peakHeapBytes, partial.peakHeapBytes)));
+    say(parallel ? `${spec.jobs} worker threads, ${partial.units} parts (stage times add up over threads)` : 'one thread');
   }
   return ctx.diagnostics.inputErrors.length > 0 || ctx.diagnostics.incomplete.length > 0 ? 1 : 0;
 }

@@ -17,7 +17,7 @@ export class TypedPlans {
   private readonly plans = new Map<LogFormat, QueryPlan>();
   private first: QueryPlan | null = null;
   private fits = 0;
-  private firstMiss: QueryError | null = null;
+  private readonly misses: QueryError[] = [];
 
   constructor(
     private readonly query: Query,
@@ -33,7 +33,7 @@ export class TypedPlans {
       this.first ??= plan;
     } catch (error) {
       if (!(error instanceof QueryError) || error.unknownField === undefined) throw error;
-      this.firstMiss ??= error;
+      this.misses.push(error);
       this.warn(`logsift: ${sourceName} (${format.name}): ${error.message}; read as missing there`);
       plan = this.check(null);
     }
@@ -46,9 +46,13 @@ export class TypedPlans {
     return this.fits;
   }
 
-  /** The error to raise when formats were met and none of them has a field the query uses. */
+  /**
+   * The error to raise when formats were met and none of them has a field the query uses: the one
+   * that suggests a near name (a typo, most likely), else the first.
+   */
   failure(): QueryError | null {
-    return this.fits === 0 ? this.firstMiss : null;
+    if (this.fits > 0 || this.misses.length === 0) return null;
+    return this.misses.find((e) => e.message.includes('did you mean')) ?? this.misses[0]!;
   }
 
   /** The plan that shapes the output: the first fitting format's, else the query checked without a schema. */

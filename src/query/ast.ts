@@ -121,7 +121,8 @@ export type Expr = CompareExpr | TextExpr | MatchesExpr | InExpr | LogicalExpr |
 // ---------------------------------------------------------------------------------------------
 // Aggregates and group keys
 
-export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'count_distinct' | 'percentile';
+/** An aggregate function's name, as aggregates/registry.ts lists them (`count`, `sum`, `percentile`...). */
+export type AggregateFn = string;
 
 /** `count`, `sum(bytes)`, `p99.9(bytes)`. `field` is null only for count. */
 export interface AggregateCall extends Located {

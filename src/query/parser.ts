@@ -16,7 +16,6 @@
 import {
   columnName,
   type AggregateCall,
-  type AggregateFn,
   type AggregateStage,
   type BinKey,
   type CompareOp,
@@ -32,6 +31,7 @@ import {
   type WhereStage,
 } from './ast.js';
 import { QueryError } from './errors.js';
+import { aggregateNamed, aggregateNames } from '../aggregates/registry.js';
 import { Lexer, type Token } from './lexer.js';
 import { compileMatcher, RegexError, type TextMatcher } from './regex.js';
 
@@ -41,13 +41,11 @@ const TEXT_OPS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswi
 const RESERVED: ReadonlySet<string> = new Set([
   'and', 'or', 'not', 'in', 'contains', 'startswith', 'endswith', 'matches', 'true', 'false',
 ]);
-const SIMPLE_AGGREGATES: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'min', 'max', 'count_distinct']);
-const PERCENTILE = /^p(\d+(?:\.\d+)?)$/i;
 const DURATION = /^(\d+(?:\.\d+)?)([a-z]+)$/i;
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-const STAGE_LIST = 'a condition or a stage (where, fields, count/sum/avg/min/max/count_distinct/pNN, sort, head, top)';
-const AGGREGATE_LIST = 'an aggregate (count, sum, avg, min, max, count_distinct, pNN)';
+const STAGE_LIST = `a condition or a stage (where, fields, ${aggregateNames().replaceAll(', ', '/')}, sort, head, top)`;
+const AGGREGATE_LIST = `an aggregate (${aggregateNames()})`;
 const OPERATOR_LIST = '==, !=, <, <=, >, >=, contains, startswith, endswith, matches or in';
 const END = "'|' or the end of the query";
 
@@ -57,7 +55,7 @@ export function parseQuery(text: string): Query {
 }
 
 export function isAggregateName(word: string): boolean {
-  return SIMPLE_AGGREGATES.has(word.toLowerCase()) || PERCENTILE.test(word);
+  return aggregateNamed(word) !== null;
 }
 
 function describe(t: Token): string {
@@ -303,40 +301,33 @@ class Parser {
   private aggregateCall(expected: string): AggregateCall {
     const t = this.peek();
     const w = Parser.word(t);
-    if (w === null || !isAggregateName(w)) throw this.expected(expected, t);
+    const named = w === null ? null : aggregateNamed(w);
+    if (w === null || named === null) throw this.expected(expected, t);
     this.next();
-    if (w === 'count') {
+    if (named.kind.takes === 'nothing') {
       if (Parser.isOp(this.peek(), '(')) {
         const open = this.next();
         if (!Parser.isOp(this.peek(), ')')) {
           if (this.peek().kind === 'eof') throw new QueryError("unclosed '(': expected ')'", open.start);
           throw new QueryError(
-            "count takes no field: write count (or count_distinct(f) to count distinct values)",
+            `${named.kind.name} takes no field: write ${named.kind.name} (or count_distinct(f) to count distinct values)`,
             this.peek().start,
           );
         }
         this.next();
       }
-      return { kind: 'aggregate', fn: 'count', field: null, percentile: null, start: t.start, end: this.lastEnd };
+      return { kind: 'aggregate', fn: named.kind.name, field: null, percentile: null, start: t.start, end: this.lastEnd };
     }
-    let fn: AggregateFn;
-    let percentile: number | null = null;
-    const p = PERCENTILE.exec(w);
-    if (p) {
-      percentile = Number(p[1]);
-      if (!(percentile > 0 && percentile < 100)) {
-        throw new QueryError(`percentile must be between 0 and 100 (e.g. p99 or p99.9), found '${t.text}'`, t.start);
-      }
-      fn = 'percentile';
-    } else {
-      fn = w as AggregateFn;
+    const percentile = named.percentile;
+    if (percentile !== null && !(percentile > 0 && percentile < 100)) {
+      throw new QueryError(`percentile must be between 0 and 100 (e.g. p99 or p99.9), found '${t.text}'`, t.start);
     }
     const open = this.peek();
     if (!Parser.isOp(open, '(')) throw this.expected(`'(' after '${w}' (e.g. ${w}(bytes))`, open);
     this.next();
     const field = this.column(`a field name in ${w}(...)`);
     this.close(open, `')' after the field name`);
-    return { kind: 'aggregate', fn, field, percentile, start: t.start, end: this.lastEnd };
+    return { kind: 'aggregate', fn: named.kind.name, field, percentile, start: t.start, end: this.lastEnd };
   }
 
   private groupKey(expected: string): GroupKey {

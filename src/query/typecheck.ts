@@ -23,6 +23,7 @@ import {
   type StringLiteral,
   type TimeLiteral,
 } from './ast.js';
+import { aggregateKind } from '../aggregates/registry.js';
 import { QueryError } from './errors.js';
 import { closestName } from './suggest.js';
 import { parseInstant } from './time-literal.js';
@@ -162,26 +163,17 @@ function unknownName(ref: FieldRef, scope: ScopeState): QueryError {
 // --- aggregates ---------------------------------------------------------------------------------
 
 function checkAggregate(agg: AggregateCall, scope: ScopeState): { agg: AggregateCall; type: FieldType } {
-  if (agg.field === null) return { agg, type: 'number' };
-  const { ref, type } = resolve(agg.field, scope);
-  const typed = { ...agg, field: ref };
-  const fn = columnName(agg).replace(/\(.*$/, '');
-  switch (agg.fn) {
-    case 'count':
-    case 'count_distinct':
-      return { agg: typed, type: 'number' };
-    case 'min':
-    case 'max':
-      if (type === 'string') throw new QueryError(`${fn} needs a number or a time, but ${ref.name} is a string field`, ref.start);
-      return { agg: typed, type };
-    case 'sum':
-    case 'avg':
-    case 'percentile':
-      if (type !== 'number' && type !== 'any') {
-        throw new QueryError(`${fn} needs a number, but ${ref.name} is a ${type} field`, ref.start);
-      }
-      return { agg: typed, type: 'number' };
+  const kind = aggregateKind(agg.fn);
+  const label = columnName(agg).replace(/\(.*$/, '');
+  if (agg.field === null) {
+    const checked = kind.check(null, '', label);
+    if ('error' in checked) throw new QueryError(checked.error, agg.start);
+    return { agg, type: checked.type };
   }
+  const { ref, type } = resolve(agg.field, scope);
+  const checked = kind.check(type, ref.name, label);
+  if ('error' in checked) throw new QueryError(checked.error, ref.start);
+  return { agg: { ...agg, field: ref }, type: checked.type };
 }
 
 function checkGroupKey(key: GroupKey, scope: ScopeState): { key: GroupKey; type: FieldType } {
