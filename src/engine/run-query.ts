@@ -76,8 +76,8 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
     const meters: MeterData[] = [];
     addMeters(meters, partial.meters);
     ctx.meters.sampleMemory();
-    say(formatProfile(meters, ctx.meters.elapsedMs(), Math.max(ctx.meters.peakHeapBytes, partial.peakHeapBytes)));
-    say(parallel ? `${spec.jobs} worker threads, ${partial.units} parts (stage times add up over threads)` : 'one thread');
+    const threads = parallel ? `${spec.jobs} worker threads, ${partial.units} parts (stage times add up over threads)` : 'one thread';
+    say(formatProfile(meters, ctx.meters.elapsedMs(), Math.max(ctx.meters.peakHeapBytes, partial.peakHeapBytes), threads));
   }
   return ctx.diagnostics.inputErrors.length > 0 || ctx.diagnostics.incomplete.length > 0 ? 1 : 0;
 }

@@ -17,7 +17,7 @@ function formatCount(n: number): string {
  * The --profile table: one row per stage (records in, out, time, share of wall time), then peak
  * heap and peak RSS. Peak RSS is the operating system's high-water mark for the whole process.
  */
-export function formatProfile(stages: readonly StageFigures[], wall: number, peakHeapBytes: number): string {
+export function formatProfile(stages: readonly StageFigures[], wall: number, peakHeapBytes: number, threads = 'one thread'): string {
   const header = ['stage', 'in', 'out', 'ms', '% wall', 'MB/s'];
   const rows = stages.map((s) => [
     s.name,
@@ -34,6 +34,7 @@ export function formatProfile(stages: readonly StageFigures[], wall: number, pea
   return [
     line(header),
     ...rows.map(line),
+    threads,
     `wall ${wall.toFixed(1)} ms`,
     `peak heap ${(peakHeapBytes / MiB).toFixed(1)} MB`,
     `peak RSS ${(peakRssBytes / MiB).toFixed(1)} MB`,
