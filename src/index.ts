@@ -35,7 +35,14 @@ export type { LogFormat, RowParser, FieldReader, FieldSpec, FieldType } from './
 export { resolveFormat, FORMAT_NAMES } from './formats/registry.js';
 export { detectFormat } from './formats/detect.js';
 export { parseQuery } from './query/parser.js';
-export { runQuery, type QueryRunSpec, type OutputKind } from './engine/run-query.js';
+export { runQuery, type QueryRunSpec, type OutputKind, type QueryLimits } from './engine/run-query.js';
+export type { PassSpec } from './engine/spec.js';
+export { runPass, PassRunner, type PassHooks, type PassInput } from './engine/pass.js';
+export { PartialMerger, type Partial } from './engine/partial.js';
+export { encodePartial, decodePartial, type EncodedPartial } from './engine/partial-codec.js';
+export { describeFields, type InputFields, type FieldDescription } from './engine/describe-fields.js';
+export { StreamSink, FdSink, OutputClosed, type ByteSink } from './output/sink.js';
+export { stageChannel, type StageEvent } from './core/meters.js';
 
 /** Expands paths, directories and globs into sources; bad ones are reported to the context. */
 export function find(ctx: RunContext, specs: readonly string[]): AsyncIterable<Source> {

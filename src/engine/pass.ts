@@ -17,6 +17,7 @@ import { take } from '../stages/take.js';
 import { createAggregates, AggregateSink } from './aggregate-sink.js';
 import { JsonRecordsCollector, LinesCollector, RowsCollector, TopRowsCollector, type Collector } from './collect.js';
 import { meterData, type MeterData, type Partial } from './partial.js';
+import { encodePartial, type EncodedPartial } from './partial-codec.js';
 import { collectorPlan, planQuery, type CollectorPlan } from './plan.js';
 import type { PassSpec } from './spec.js';
 import { TopSink } from './top-sink.js';
@@ -162,6 +163,27 @@ export class PassRunner {
       peakHeapBytes: ctx.meters.peakHeapBytes,
       units: 1,
     };
+  }
+
+  /**
+   * The partial of the part being read, so far, without disturbing it (for live views): as its
+   * wire form, a copy the pass goes on without. Safe to call from any hook while `run` is going.
+   */
+  snapshot(): EncodedPartial {
+    const { ctx, kept } = this;
+    const topRows = kept.topRows ? kept.topRows.heap.peek() : null;
+    return encodePartial({
+      table: kept.table?.table ?? null,
+      counter: kept.top?.counter ?? null,
+      topRows,
+      diagnostics: ctx.diagnostics.toData(),
+      lines: new Map(ctx.linesRead),
+      meters: meterData(ctx.meters),
+      formats: [...this.formatsMet],
+      bytesRead: ctx.meters.find('read')?.bytes ?? 0,
+      peakHeapBytes: ctx.meters.peakHeapBytes,
+      units: 1,
+    });
   }
 
   private meetFormat(source: Source, format: LogFormat): void {

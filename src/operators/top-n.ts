@@ -40,6 +40,13 @@ export class TopN {
     }
   }
 
+  /** The kept rows in sort order, leaving the heap as it is. */
+  peek(): Row[] {
+    const order = this.rows.map((_, i) => i);
+    order.sort((a, b) => this.compare(this.rows[a], this.rows[b]) || this.seqs[a] - this.seqs[b]);
+    return order.map((i) => this.rows[i]);
+  }
+
   /** The kept rows in sort order. The heap is emptied. */
   drain(): Row[] {
     const order = this.rows.map((_, i) => i);
