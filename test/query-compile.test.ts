@@ -312,7 +312,7 @@ test('compileValue: field values, null when missing, literals, conditions', () =
   const host = compileValue({ kind: 'field', name: 'host', computed: false, start: 0, end: 4 }, parser);
   const bytes = compileValue({ kind: 'field', name: 'bytes', computed: false, start: 0, end: 5 }, parser);
   const nope = compileValue({ kind: 'field', name: 'nope', computed: false, start: 0, end: 4 }, parser);
-  const cond = compileValue(whereExpr('status >= 400'), parser);
+  const cond = compileValue({ kind: 'cond', expr: whereExpr('status >= 400'), start: 0, end: 0 }, parser);
   assert.deepEqual([0, 1, 2].map((r) => host(b, r)), ['a', 'b', 'c']);
   assert.deepEqual([0, 1, 2].map((r) => bytes(b, r)), [100, 0, null]);
   assert.equal(nope(b, 0), null);

@@ -18,7 +18,15 @@ function show(e: Expr | Operand): string {
     case 'time':
       return `@${e.text}`;
     case 'truthy':
-      return `${e.field.name}?`;
+      return `${show(e.field)}?`;
+    case 'arith':
+      return `(${e.op} ${show(e.left)} ${show(e.right)})`;
+    case 'call':
+      return `${e.fn}(${e.args.map(show).join(' ')})`;
+    case 'index':
+      return `${show(e.target)}[${show(e.index)}]`;
+    case 'cond':
+      return `?${show(e.expr)}`;
     case 'compare':
       return `(${e.op} ${show(e.left)} ${show(e.right)})`;
     case 'text':
@@ -55,11 +63,19 @@ test('lexer: identifiers take letters, digits, _, . and @', () => {
 });
 
 test('lexer: numbers (int, float, negative, exponent) and durations', () => {
-  const toks = tokenize('42 -1 0.5 -2.25 1e3 5m 30s');
+  const toks = tokenize('42, -1, 0.5 (-2.25 1e3 5m 30s');
   assert.deepEqual(
     toks.map((t) => `${t.kind}:${t.text}`),
-    ['number:42', 'number:-1', 'number:0.5', 'number:-2.25', 'number:1e3', 'duration:5m', 'duration:30s', 'eof:'],
+    ['number:42', 'op:,', 'number:-1', 'op:,', 'number:0.5', 'op:(', 'number:-2.25', 'number:1e3', 'duration:5m', 'duration:30s', 'eof:'],
   );
+});
+
+test('lexer: a minus after a value is an operator, elsewhere part of the number', () => {
+  const kinds = (q: string) => tokenize(q).map((t) => `${t.kind}:${t.text}`);
+  assert.deepEqual(kinds('bytes -1'), ['ident:bytes', 'op:-', 'number:1', 'eof:']);
+  assert.deepEqual(kinds('x == -1'), ['ident:x', 'op:==', 'number:-1', 'eof:']);
+  assert.deepEqual(kinds('(a)-2'), ['op:(', 'ident:a', 'op:)', 'op:-', 'number:2', 'eof:']);
+  assert.deepEqual(kinds('`a b`-2'), ['ident:`a b`', 'op:-', 'number:2', 'eof:']);
 });
 
 test('lexer: strings in either quote with backslash escapes', () => {

@@ -90,7 +90,7 @@ test('group keys: fields keep their type, bins are times over time fields', () =
   assert.deepEqual(t.columns, [
     { name: 'method', type: 'string' }, { name: 'bin(time,5m)', type: 'time' }, { name: 'count', type: 'number' },
   ]);
-  assert.deepEqual(typeError('count by bin(bytes, 5m)'), ['bin needs a time field, but bytes is a number field', 13]);
+  assert.deepEqual(typeError('count by bin(bytes, 5m)'), ['bin with a time width needs a time field, but bytes is a number field', 13]);
 });
 
 test('duplicate columns are refused', () => {

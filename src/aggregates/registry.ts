@@ -5,7 +5,9 @@ import { countDistinctAggregate } from './count-distinct.js';
 import { countAggregate } from './count.js';
 import { maxAggregate } from './max.js';
 import { minAggregate } from './min.js';
+import { keptValueAggregate } from './first-last.js';
 import { percentileAggregate } from './percentile.js';
+import { stddevAggregate } from './stddev.js';
 import { sumAggregate } from './sum.js';
 
 /**
@@ -17,8 +19,10 @@ import { sumAggregate } from './sum.js';
 export interface AggregateKind {
   /** The name in queries and in the AST (`percentile` is written pNN). */
   readonly name: string;
-  /** `nothing` (count) or one field. */
-  readonly takes: 'nothing' | 'field';
+  /** `nothing` (count), one value, or one or more (count_distinct over combinations). */
+  readonly takes: 'nothing' | 'field' | 'fields';
+  /** Which limit bounds its exact state before a sketch takes over (--percentile-limit, --distinct-limit). */
+  readonly exactLimit?: 'percentile' | 'distinct';
   /**
    * The result's type for an argument of `argType` (null for count), or why that argument does not
    * fit; `label` is the function as written (`p99`), `argName` the field.
@@ -38,6 +42,11 @@ function needsNumber(type: FieldType | null, name: string, label: string): { typ
     : { error: `${label} needs a number, but ${name} is a ${type} field` };
 }
 
+/** first, last, sample: any value, typed as it is. */
+function asIs(type: FieldType | null): { type: FieldType } {
+  return { type: type ?? 'any' };
+}
+
 /** min and max: numbers, times, or dynamic values; not plain strings. */
 function ordered(type: FieldType | null, name: string, label: string): { type: FieldType } | { error: string } {
   return type === 'string' ? { error: `${label} needs a number or a time, but ${name} is a string field` } : { type: type ?? 'any' };
@@ -51,9 +60,10 @@ export const AGGREGATE_KINDS: readonly AggregateKind[] = [
   { name: 'max', takes: 'field', check: ordered, numeric: false, create: (o) => erase(maxAggregate(o.name)) },
   {
     name: 'count_distinct',
-    takes: 'field',
+    takes: 'fields',
     check: numberResult,
     numeric: false,
+    exactLimit: 'distinct',
     create: (o) => erase(countDistinctAggregate(o.name, o.exactLimit)),
   },
   {
@@ -61,11 +71,25 @@ export const AGGREGATE_KINDS: readonly AggregateKind[] = [
     takes: 'field',
     check: needsNumber,
     numeric: true,
+    exactLimit: 'percentile',
     create: (o) => {
       if (o.quantile === undefined) throw new RangeError(`${o.name}: percentile needs a quantile`);
       return erase(percentileAggregate(o.name, o.quantile, o.exactLimit));
     },
   },
+  // The median is p50 under the name people use; its column is median(x).
+  {
+    name: 'median',
+    takes: 'field',
+    check: needsNumber,
+    numeric: true,
+    exactLimit: 'percentile',
+    create: (o) => erase(percentileAggregate(o.name, 0.5, o.exactLimit)),
+  },
+  { name: 'stddev', takes: 'field', check: needsNumber, numeric: true, create: (o) => erase(stddevAggregate(o.name)) },
+  { name: 'first', takes: 'field', check: asIs, numeric: false, create: (o) => erase(keptValueAggregate(o.name, 'first')) },
+  { name: 'last', takes: 'field', check: asIs, numeric: false, create: (o) => erase(keptValueAggregate(o.name, 'last')) },
+  { name: 'sample', takes: 'field', check: asIs, numeric: false, create: (o) => erase(keptValueAggregate(o.name, 'first')) },
 ];
 
 const BY_NAME = new Map(AGGREGATE_KINDS.map((k) => [k.name, k]));

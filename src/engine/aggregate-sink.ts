@@ -1,9 +1,9 @@
 import type { LineBatch } from '../core/batch.js';
 import type { Value } from '../core/value.js';
-import { aggregateKind, createAggregate, GroupTable, type Aggregate } from '../aggregates/index.js';
+import { aggregateKind, createAggregate, encodeKey, GroupTable, type Aggregate } from '../aggregates/index.js';
 import type { RowParser } from '../core/format.js';
 import { columnName, type AggregateCall, type AggregateStage } from '../query/ast.js';
-import { compileGroupKey } from '../query/compile.js';
+import { compileGroupKey, operandReader, readerOrMissing } from '../query/compile.js';
 import type { StageMeter } from '../core/meters.js';
 
 export interface AggregateLimits {
@@ -30,7 +30,7 @@ export function createAggregates(stage: AggregateStage, limits: AggregateLimits)
     createAggregate(call.fn, {
       name: columnName(call),
       ...(call.percentile !== null ? { quantile: percentToQuantile(call.percentile) } : {}),
-      exactLimit: call.fn === 'percentile' ? limits.percentile : limits.distinct,
+      exactLimit: aggregateKind(call.fn).exactLimit === 'percentile' ? limits.percentile : limits.distinct,
     }),
   );
 }
@@ -101,7 +101,20 @@ export class AggregateSink {
 
   private feed(call: AggregateCall, aggregate: Aggregate<unknown>, i: number, parser: RowParser): Feed {
     if (call.field === null) return (states) => void (states[i] = aggregate.add(states[i], null));
-    const reader = parser.reader(call.field.name);
+    if (call.more.length > 0) {
+      // count_distinct(a, b): the combination, counted when every part is there (as SQL does).
+      const readers = [call.field, ...call.more].map((op) => readerOrMissing(op, parser));
+      const parts: Value[] = new Array(readers.length);
+      return (states, b, row) => {
+        for (let k = 0; k < readers.length; k++) {
+          const v = readers[k]!.value(b, row);
+          if (v === null) return;
+          parts[k] = v;
+        }
+        states[i] = aggregate.add(states[i], encodeKey(parts));
+      };
+    }
+    const reader = operandReader(call.field, parser);
     if (!reader) return () => {};
     // Aggregates of numbers get the reader's num(): no value boxed per row.
     if (aggregateKind(call.fn).numeric && aggregate.addNumber) {

@@ -4,6 +4,7 @@ import type { StageMeter } from '../core/meters.js';
 import type { Row } from '../core/row.js';
 import { LineWriter, type BytesOut } from '../output/line-writer.js';
 import { recordJson } from '../output/record-writer.js';
+import { ExtendedParser } from '../stages/extend.js';
 import { TopN } from '../operators/top-n.js';
 import { makeRowComparator, type SortKey } from '../operators/compare.js';
 
@@ -117,7 +118,7 @@ export class RowsCollector implements Collector {
   private recordRows(b: LineBatch, parser: RowParser): Row[] {
     if (this.columns === null) {
       const fields = parser.format.fields;
-      this.columns = fields === null ? [] : fields.map((f) => f.name);
+      this.columns = parser instanceof ExtendedParser ? parser.fieldNames() : fields === null ? [] : fields.map((f) => f.name);
       this.onColumns(this.columns, parser);
     }
     const columns = this.columns;

@@ -6,7 +6,7 @@ import { createWriter } from '../output/index.js';
 import type { ByteSink } from '../output/sink.js';
 import { RECORD_COLUMN, type CollectorPlan, type QueryPlan } from './plan.js';
 import type { Partial } from './partial.js';
-import { buildRowChain, type ChainOptions } from './row-chain.js';
+import { aggregatedRows, buildRowChain, type ChainOptions } from './row-chain.js';
 import type { QueryRunSpec } from './spec.js';
 import { TopSink } from './top-sink.js';
 
@@ -93,7 +93,8 @@ export class FinalPhase {
         } else {
           const table = partial.table!;
           reportDroppedGroups(table, this.ctx);
-          feed(buildRowChain(stages, table.schema(), this.chainOptions()), table.rows());
+          const options = this.chainOptions();
+          feed(buildRowChain(stages, table.schema(), options), aggregatedRows(plan.aggregate!, table, stages, options));
         }
         break;
       }
@@ -148,7 +149,7 @@ export class FinalPhase {
   }
 }
 
-function feed(sink: RowSink, rows: readonly Row[]): void {
+function feed(sink: RowSink, rows: Iterable<Row>): void {
   for (const row of rows) if (sink.row(row) === false) break;
   sink.end();
 }

@@ -10,6 +10,7 @@ import { lines } from '../io/lines.js';
 import { compilePredicate } from '../query/compile.js';
 import { parseQuery } from '../query/parser.js';
 import { neededFields } from '../query/typecheck.js';
+import { extendBatches } from '../stages/extend.js';
 import { filterBatches } from '../stages/filter.js';
 import { parse } from '../stages/parse.js';
 import { pipe, type Stage } from '../stages/pipe.js';
@@ -20,6 +21,7 @@ import { meterData, type MeterData, type Partial } from './partial.js';
 import { encodePartial, type EncodedPartial } from './partial-codec.js';
 import { collectorPlan, planQuery, type CollectorPlan } from './plan.js';
 import type { PassSpec } from './spec.js';
+import { windowPredicate } from './time-window.js';
 import { TopSink } from './top-sink.js';
 import { TypedPlans } from './typed-plans.js';
 
@@ -97,10 +99,14 @@ export class PassRunner {
       ...(hooks.onInputError ? { onInputError: hooks.onInputError } : {}),
       ...(hooks.onBytesRead ? { onBytesRead: hooks.onBytesRead } : {}),
     }));
-    this.plans = new TypedPlans(query, (message) => {
-      ctx.diagnostics.warn(message);
-      hooks.onWarning?.(message);
-    });
+    this.plans = new TypedPlans(
+      query,
+      (message) => {
+        ctx.diagnostics.warn(message);
+        hooks.onWarning?.(message);
+      },
+      spec.now ?? Date.now(),
+    );
     this.forced = spec.format === undefined ? undefined : resolveFormat(spec.format);
     if (this.forced) this.meetFormat({ name: 'query', path: null, size: null }, this.forced);
     this.collecting = collectorPlan(untyped, spec.output);
@@ -118,15 +124,34 @@ export class PassRunner {
             needed,
             onFormat: (source, format) => this.meetFormat(source, format),
           });
-    this.recordStages = untyped.recordSteps.map((step, k) =>
-      step.kind === 'head'
-        ? (take(ctx, step.n) as Stage<LineBatch, LineBatch>)
-        : filterBatches(ctx, (parser: RowParser) => {
-            const typed = this.plans.forFormat(parser.format, 'query').recordSteps[k]!;
-            if (typed.kind !== 'where') throw new Error('plan shape differs between formats');
-            return compilePredicate(typed.expr, parser);
-          }),
-    );
+    const typedStep = (parser: RowParser, k: number) => this.plans.forFormat(parser.format, 'query').recordSteps[k]!;
+    const window = spec.since !== undefined || spec.until !== undefined ? [this.windowStage()] : [];
+    this.recordStages = [
+      ...window,
+      ...untyped.recordSteps.map((step, k): Stage<LineBatch, LineBatch> => {
+        switch (step.kind) {
+          case 'head':
+            return take(ctx, step.n) as Stage<LineBatch, LineBatch>;
+          case 'extend':
+            return extendBatches(ctx, (parser) => {
+              const typed = typedStep(parser, k);
+              if (typed.kind !== 'extend') throw new Error('plan shape differs between formats');
+              return typed.stage;
+            });
+          case 'where':
+            return filterBatches(ctx, (parser: RowParser) => {
+              const typed = typedStep(parser, k);
+              if (typed.kind !== 'where') throw new Error('plan shape differs between formats');
+              return compilePredicate(typed.expr, parser);
+            });
+        }
+      }),
+    ];
+  }
+
+  /** `--since` / `--until`, before the query's own steps. */
+  private windowStage(): Stage<LineBatch, LineBatch> {
+    return filterBatches(this.ctx, (parser) => windowPredicate(this.spec, parser) ?? (() => true), 'window');
   }
 
   /** One pass over `inputs`: their partial. */

@@ -1,12 +1,15 @@
-import type { AggregateStage, Expr, Query, Stage, TopStage } from '../query/ast.js';
+import type { AggregateStage, Expr, LetStage, ParseStage, Query, Stage, TopStage } from '../query/ast.js';
 import type { SortKey } from '../operators/compare.js';
 import type { RowShape } from './collect.js';
 import type { OutputKind } from './spec.js';
 import { expandTop } from '../query/ast.js';
-import { addExprFields } from '../query/typecheck.js';
+import { addExprFields, addOperandFields } from '../query/typecheck.js';
 
 /** A step of the record phase, run on batches before any row exists. */
-export type RecordStep = { kind: 'where'; expr: Expr } | { kind: 'head'; n: number };
+export type RecordStep =
+  | { kind: 'where'; expr: Expr }
+  | { kind: 'head'; n: number }
+  | { kind: 'extend'; stage: LetStage | ParseStage };
 
 /** `top N field` fed from batches: counted by a bounded heavy-hitters counter, not a group table. */
 export interface TopPlan {
@@ -41,12 +44,18 @@ export function planQuery(query: Query): QueryPlan {
     const stage = stages[i]!;
     if (stage.kind === 'where') recordSteps.push({ kind: 'where', expr: stage.expr });
     else if (stage.kind === 'head') recordSteps.push({ kind: 'head', n: stage.n });
+    else if (stage.kind === 'let' || stage.kind === 'parse') recordSteps.push({ kind: 'extend', stage });
     else break;
   }
   const boundary = stages[i];
   if (!boundary) return { recordSteps, mode: 'lines', aggregate: null, top: null, rowStages: [] };
   if (boundary.kind === 'aggregate') {
     return { recordSteps, mode: 'aggregate', aggregate: boundary, top: null, rowStages: stages.slice(i + 1) };
+  }
+  if (boundary.kind === 'top' && boundary.by.length > 0) {
+    // Top N within each group: count every (group, value), then keep each group's N.
+    const [count, headEach] = expandTop(boundary) as [AggregateStage, Stage];
+    return { recordSteps, mode: 'aggregate', aggregate: count, top: null, rowStages: [headEach, ...stages.slice(i + 1)] };
   }
   if (boundary.kind === 'top') {
     const count = expandTop(boundary)[0] as AggregateStage;
@@ -109,13 +118,26 @@ export function collectorPlan(plan: QueryPlan, output: OutputKind): CollectorPla
 /** Record fields the row stages read (before any aggregate among them renames the columns). */
 export function rowStageFields(stages: readonly Stage[]): string[] {
   const names: string[] = [];
+  const made = new Set<string>();
   const add = (name: string) => {
-    if (!names.includes(name)) names.push(name);
+    if (!names.includes(name) && !made.has(name)) names.push(name);
+  };
+  const operand = (op: Parameters<typeof addOperandFields>[0] | null) => {
+    if (op) addOperandFields(op, (ref) => add(ref.name));
   };
   for (const stage of stages) {
     switch (stage.kind) {
       case 'fields':
-        stage.fields.forEach((f) => add(f.name));
+        // Only what the values read: after this the row holds just these columns.
+        stage.fields.forEach((f) => operand(f.value));
+        return names;
+      case 'let':
+        operand(stage.value);
+        made.add(stage.name);
+        break;
+      case 'parse':
+        operand(stage.from);
+        stage.names.forEach((n) => made.add(n));
         break;
       case 'sort':
         stage.keys.forEach((k) => add(k.column.name));
@@ -124,13 +146,18 @@ export function rowStageFields(stages: readonly Stage[]): string[] {
         addExprFields(stage.expr, (ref) => add(ref.name));
         break;
       case 'aggregate':
-        stage.groupBy.forEach((k) => add(k.kind === 'bin' ? k.field.name : k.name));
-        stage.aggregates.forEach((a) => a.field && add(a.field.name));
+        stage.groupBy.forEach((k) => operand(k.kind === 'bin' ? k.field : k));
+        stage.aggregates.forEach((a) => {
+          operand(a.field);
+          a.more.forEach(operand);
+        });
         return names; // after an aggregate, the columns are the aggregate's
       case 'top':
+        stage.by.forEach((g) => add(g.name));
         add(stage.field.name);
         return names;
       case 'head':
+      case 'headEach':
         break;
     }
   }

@@ -24,7 +24,9 @@ export type { OutputKind, QueryLimits, QueryRunSpec } from './spec.js';
  * result incomplete (after everything that could be computed was printed). Query and usage
  * mistakes throw (QueryError / UsageError), before any output when they can be found that early.
  */
-export async function runQuery(spec: QueryRunSpec): Promise<number> {
+export async function runQuery(given: QueryRunSpec): Promise<number> {
+  // One now for the whole run: workers plan with the same spec.
+  const spec: QueryRunSpec = given.now === undefined ? { ...given, now: Date.now() } : given;
   const say = spec.errorLine ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const query = parseQuery(spec.query);
   const untyped = planQuery(query);
@@ -42,7 +44,7 @@ export async function runQuery(spec: QueryRunSpec): Promise<number> {
 
   // The output is planned from the formats the passes meet (a forced one is known now, so
   // mistakes in the query show before any output).
-  const plans = new TypedPlans(query, () => {});
+  const plans = new TypedPlans(query, () => {}, spec.now!);
   const meet = (format: string): void => void plans.forFormat(resolveFormat(format), 'query');
   if (spec.format !== undefined) meet(spec.format);
 

@@ -27,6 +27,12 @@ export interface PassSpec {
   readonly strict: boolean;
   readonly maxLineLength: number;
   readonly limits: QueryLimits;
+  /** Epoch ms the run counts `now()` from (fixed once, so every thread agrees); default: when the pass starts. */
+  readonly now?: number | undefined;
+  /** `--since`: only records at or after this time (an absolute time text; see time-window.ts). */
+  readonly since?: string | undefined;
+  /** `--until`: only records before this time. */
+  readonly until?: string | undefined;
 }
 
 /** One query run: the pass spec, the inputs, and where results and messages go. */

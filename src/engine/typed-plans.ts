@@ -22,6 +22,8 @@ export class TypedPlans {
   constructor(
     private readonly query: Query,
     private readonly warn: (message: string) => void,
+    /** Epoch ms that `now()` means, the same for every thread of a run. */
+    private readonly now: number,
   ) {}
 
   forFormat(format: LogFormat, sourceName: string): QueryPlan {
@@ -62,7 +64,7 @@ export class TypedPlans {
   }
 
   private check(fields: LogFormat['fields']): QueryPlan {
-    const typed = typecheck(this.query, fields);
+    const typed = typecheck(this.query, fields, { now: this.now });
     return planQuery({ text: typed.text, stages: typed.stages.map((s) => s.stage) });
   }
 }

@@ -54,10 +54,57 @@ export interface TimeLiteral extends Located {
   readonly value: Instant;
   /** The string as the user wrote it (without quotes). */
   readonly text: string;
+  /**
+   * Written without a zone: a time on the log's own clock (what its lines show), so it is
+   * compared with each record's local time, not with one instant. `value` is then that wall
+   * time read as UTC.
+   */
+  readonly floating?: boolean;
 }
 
 export type Literal = StringLiteral | NumberLiteral | BoolLiteral | TimeLiteral;
-export type Operand = FieldRef | Literal;
+
+export type ArithOp = '+' | '-' | '*' | '/' | '%';
+
+/** `bytes / 1024`, `-x`: arithmetic on numbers (and `+` on two strings, which joins them). */
+export interface ArithExpr extends Located {
+  readonly kind: 'arith';
+  readonly op: ArithOp;
+  readonly left: Operand;
+  readonly right: Operand;
+}
+
+/** `lower(agent)`, `substr(path, 0, 4)`, `if(status >= 500, "error", "ok")`, `now()`: see functions.ts. */
+export interface CallExpr extends Located {
+  readonly kind: 'call';
+  /** The function's name, lower-cased. */
+  readonly fn: string;
+  readonly args: readonly Operand[];
+}
+
+/** `split(path, "/")[1]`, `tags[0]`: an element of a list (negative indexes count from the end). */
+export interface IndexExpr extends Located {
+  readonly kind: 'index';
+  readonly target: Operand;
+  readonly index: Operand;
+}
+
+/** A condition used as a value (an argument of `if`, a new field): true or false. */
+export interface CondValue extends Located {
+  readonly kind: 'cond';
+  readonly expr: Expr;
+}
+
+/** A value computed per record or row from other values. */
+export type Computed = ArithExpr | CallExpr | IndexExpr | CondValue;
+
+/** What a comparison compares, a function takes, or a new field holds. */
+export type Operand = FieldRef | Literal | Computed;
+
+/** True for the operands that are computed from others (not a field, not a literal). */
+export function isComputed(op: Operand): op is Computed {
+  return op.kind === 'arith' || op.kind === 'call' || op.kind === 'index' || op.kind === 'cond';
+}
 
 // ---------------------------------------------------------------------------------------------
 // Boolean expressions
@@ -71,6 +118,8 @@ export interface CompareExpr extends Located {
   readonly op: CompareOp;
   readonly left: Operand;
   readonly right: Operand;
+  /** Set by the type checker for `level` against a level name: by severity, any case. */
+  readonly severity?: boolean;
 }
 
 /** `url contains "/api"`, `path startswith "/img"`, `path endswith ".png"` (case-sensitive). */
@@ -97,6 +146,8 @@ export interface InExpr extends Located {
   readonly subject: Operand;
   readonly values: readonly Literal[];
   readonly negated: boolean;
+  /** Set by the type checker for `level in (...)`: level names match in any case. */
+  readonly severity?: boolean;
 }
 
 export interface LogicalExpr extends Located {
@@ -110,10 +161,10 @@ export interface NotExpr extends Located {
   readonly operand: Expr;
 }
 
-/** A field used as a condition by itself (`where ok`): true only when its value is the boolean true. */
+/** A value used as a condition by itself (`where ok`): true only when it is the boolean true. */
 export interface TruthyExpr extends Located {
   readonly kind: 'truthy';
-  readonly field: FieldRef;
+  readonly field: Operand;
 }
 
 export type Expr = CompareExpr | TextExpr | MatchesExpr | InExpr | LogicalExpr | NotExpr | TruthyExpr | BoolLiteral;
@@ -124,29 +175,36 @@ export type Expr = CompareExpr | TextExpr | MatchesExpr | InExpr | LogicalExpr |
 /** An aggregate function's name, as aggregates/registry.ts lists them (`count`, `sum`, `percentile`...). */
 export type AggregateFn = string;
 
-/** `count`, `sum(bytes)`, `p99.9(bytes)`. `field` is null only for count. */
+/**
+ * `count`, `sum(bytes)`, `p99.9(bytes)`, `sum(bytes / 1024)`, `count_distinct(host, agent)`.
+ * `field` is the argument (null only for count); `more` the further arguments of a function
+ * that takes several (count_distinct over combinations).
+ */
 export interface AggregateCall extends Located {
   readonly kind: 'aggregate';
   readonly fn: AggregateFn;
-  readonly field: FieldRef | null;
+  readonly field: Operand | null;
+  readonly more: readonly Operand[];
   /** For percentile: the rank in (0, 100), e.g. 99.9. Otherwise null. */
   readonly percentile: number | null;
 }
 
 /**
  * `bin(time, 5m)`: the record's time floored to a multiple of `ms` counted from the Unix epoch
- * (UTC), so buckets line up across files and time zones.
+ * (on the log's own clock); `bin(bytes, 100)`: a number floored to a multiple of `ms`.
  */
 export interface BinKey extends Located {
   readonly kind: 'bin';
-  readonly field: FieldRef;
-  /** Bucket width in milliseconds (> 0). */
+  readonly field: Operand;
+  /** Bucket width: milliseconds for times, the plain width for numbers (> 0). */
   readonly ms: number;
-  /** Canonical width as written with a lower-case unit, e.g. "5m", "1.5h". */
+  /** Canonical width as written (a lower-case unit for times), e.g. "5m", "1.5h", "100". */
   readonly width: string;
+  /** True for a number width (`bin(bytes, 100)`), false for a duration. */
+  readonly numeric: boolean;
 }
 
-export type GroupKey = FieldRef | BinKey;
+export type GroupKey = Operand | BinKey;
 
 // ---------------------------------------------------------------------------------------------
 // Stages
@@ -158,11 +216,42 @@ export interface WhereStage extends Located {
   readonly implicit: boolean;
 }
 
-/** `fields a, b`: keep these, in this order. */
+/** One column of `fields`: a field as it is, or `name = value`. */
+export interface FieldItem extends Located {
+  readonly name: string;
+  readonly value: Operand;
+}
+
+/** `fields a, b, kb = bytes / 1024`: keep these, in this order. */
 export interface FieldsStage extends Located {
   readonly kind: 'fields';
-  readonly fields: readonly FieldRef[];
+  readonly fields: readonly FieldItem[];
 }
+
+/** `let kb = bytes / 1024`: a new field (or column) for the stages after it. */
+export interface LetStage extends Located {
+  readonly kind: 'let';
+  readonly name: string;
+  readonly value: Operand;
+}
+
+/**
+ * `parse /(?<user>\w+)@(?<domain>\S+)/ from message` or `parse "user=* id=*" from message as
+ * user, id`: new fields from the parts of a value. Records where it does not match are dropped,
+ * unless `nodrop` (their new fields are then missing).
+ */
+export interface ParseStage extends Located {
+  readonly kind: 'parse';
+  readonly from: Operand;
+  readonly pattern: ExtractPattern;
+  readonly names: readonly string[];
+  readonly nodrop: boolean;
+}
+
+/** What `parse` matches with: a regex with named groups, or a glob with `*` for each name. */
+export type ExtractPattern =
+  | { readonly kind: 'regex'; readonly matcher: import('./regex.js').TextExtractor }
+  | { readonly kind: 'glob'; readonly parts: readonly string[] };
 
 /** `count, avg(bytes) by status, bin(time, 1h)`; `groupBy` is empty for a single total row. */
 export interface AggregateStage extends Located {
@@ -172,8 +261,11 @@ export interface AggregateStage extends Located {
 }
 
 export interface SortKey extends Located {
+  /** The column, by name; a calculation names the column it made (`sort status/100`). */
   readonly column: FieldRef;
   readonly descending: boolean;
+  /** The calculation as written, when the key is one (so the checker can say what to do with it). */
+  readonly value?: Operand;
 }
 
 export interface SortStage extends Located {
@@ -189,14 +281,28 @@ export interface HeadStage extends Located {
 /**
  * `top N f`: same answer as `count by f | sort count desc | head N` (see `expandTop`); kept as
  * its own stage so an operator may use a bounded top-k structure. Output columns: f, count.
+ * `top N f by g`: the top N of f within each g (columns g, f, count).
  */
 export interface TopStage extends Located {
   readonly kind: 'top';
   readonly n: number;
   readonly field: FieldRef;
+  readonly by: readonly FieldRef[];
 }
 
-export type Stage = WhereStage | FieldsStage | AggregateStage | SortStage | HeadStage | TopStage;
+/**
+ * The second half of `top N f by g`, made by expandTop (never parsed): over rows of `count by
+ * g, f`, each group's N rows of highest count (ties in first-seen order), groups in first-seen
+ * order.
+ */
+export interface HeadEachStage extends Located {
+  readonly kind: 'headEach';
+  readonly n: number;
+  /** The group columns (the leading columns of the rows). */
+  readonly groups: number;
+}
+
+export type Stage = WhereStage | FieldsStage | AggregateStage | SortStage | HeadStage | TopStage | LetStage | ParseStage | HeadEachStage;
 
 export interface Query {
   readonly text: string;
@@ -213,34 +319,61 @@ export function percentileName(rank: number): string {
 
 /**
  * The column an aggregate or group key produces, in canonical text without spaces:
- * `count`, `sum(bytes)`, `count_distinct(host)`, `p99.9(bytes)`, `bin(time,5m)`, `status`.
+ * `count`, `sum(bytes)`, `count_distinct(host)`, `p99.9(bytes)`, `bin(time,5m)`, `status`,
+ * `status/100`, `sum(bytes/1024)`.
  */
 export function columnName(node: AggregateCall | GroupKey): string {
   switch (node.kind) {
-    case 'field':
-      return node.name;
     case 'bin':
-      return `bin(${node.field.name},${node.width})`;
+      return `bin(${renderOperand(node.field)},${node.width})`;
     case 'aggregate': {
       if (node.fn === 'count') return 'count';
       const fn = node.fn === 'percentile' ? percentileName(node.percentile ?? 0) : node.fn;
-      return `${fn}(${node.field?.name ?? ''})`;
+      const args = node.field === null ? [] : [node.field, ...node.more];
+      return `${fn}(${args.map(renderOperand).join(',')})`;
     }
+    default:
+      return renderOperand(node);
   }
 }
 
-/** `top N f` spelled out as the stages it abbreviates (all located at the top stage). */
+/** An operand as canonical text: fields by name, literals as written, computed values without spaces. */
+export function renderOperand(op: Operand): string {
+  switch (op.kind) {
+    case 'field':
+      return op.name;
+    case 'string':
+      return JSON.stringify(op.value);
+    case 'number':
+      return op.text;
+    case 'bool':
+      return String(op.value);
+    case 'time':
+      return JSON.stringify(op.text);
+    case 'arith':
+      return `${renderOperand(op.left)}${op.op}${renderOperand(op.right)}`;
+    case 'call':
+      return `${op.fn}(${op.args.map(renderOperand).join(',')})`;
+    case 'index':
+      return `${renderOperand(op.target)}[${renderOperand(op.index)}]`;
+    case 'cond':
+      return '(condition)';
+  }
+}
+
+/**
+ * `top N f` spelled out as the stages it abbreviates (all located at the top stage); `top N f
+ * by g` as the count and a head per group.
+ */
 export function expandTop(top: TopStage): Stage[] {
   const at = { start: top.start, end: top.end };
   const countColumn: FieldRef = { kind: 'field', name: 'count', computed: true, ...at };
-  return [
-    {
-      kind: 'aggregate',
-      aggregates: [{ kind: 'aggregate', fn: 'count', field: null, percentile: null, ...at }],
-      groupBy: [top.field],
-      ...at,
-    },
-    { kind: 'sort', keys: [{ column: countColumn, descending: true, ...at }], ...at },
-    { kind: 'head', n: top.n, ...at },
-  ];
+  const count: AggregateStage = {
+    kind: 'aggregate',
+    aggregates: [{ kind: 'aggregate', fn: 'count', field: null, more: [], percentile: null, ...at }],
+    groupBy: [...top.by, top.field],
+    ...at,
+  };
+  if (top.by.length > 0) return [count, { kind: 'headEach', n: top.n, groups: top.by.length, ...at }];
+  return [count, { kind: 'sort', keys: [{ column: countColumn, descending: true, ...at }], ...at }, { kind: 'head', n: top.n, ...at }];
 }

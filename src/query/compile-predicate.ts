@@ -11,10 +11,14 @@
  *
  * Missing fields: every comparison is false except `!=` and `not in`, which are true (see
  * semantics.ts). A field the parser can never have (no reader) is missing on every row.
+ *
+ * Computed operands (`bytes / 1024`, `lower(agent)`) are readers too (compile-operand.ts), so a
+ * comparison has one shape whatever its sides are: a reader against a literal, or two readers.
  */
 import type { LineBatch } from '../core/batch.js';
 import type { FieldReader, ReaderScope } from '../core/format.js';
-import type { CompareExpr, CompareOp, Expr, FieldRef, InExpr, Literal, MatchesExpr, Operand, TextExpr } from './ast.js';
+import { Instant } from '../core/value.js';
+import type { CompareExpr, CompareOp, Expr, InExpr, Literal, MatchesExpr, Operand, TextExpr } from './ast.js';
 import { containsAt, endsWithAt, equalsAnyAt, equalsAt, startsWithAt } from './bytes.js';
 import { QueryError } from './errors.js';
 import {
@@ -28,6 +32,9 @@ import {
   literalValue,
   toText,
 } from './semantics.js';
+import { operandReader } from './compile-operand.js';
+import { severityRank } from './severity.js';
+import { jsonList } from './lists.js';
 import { parseInstant } from './time-literal.js';
 
 /** A condition over row `row` of `b`: a LineBatch in the record phase, a Row after an aggregate. */
@@ -66,7 +73,7 @@ export function compilePredicate<B>(expr: Expr, scope: ReaderScope<B>): Predicat
       return (b, row) => !inner(b, row);
     }
     case 'truthy': {
-      const reader = scope.reader(expr.field.name, expr.field.start);
+      const reader = operandReader(expr.field, scope);
       if (reader === undefined) return NEVER;
       return (b, row) => reader.value(b, row) === true;
     }
@@ -96,24 +103,25 @@ function asTimeIfNeeded<B>(reader: FieldReader<B>, lit: Literal): Literal {
 
 function compileCompare<B>(expr: CompareExpr, scope: ReaderScope<B>): Predicate<B> {
   let { op, left, right } = expr;
-  if (left.kind !== 'field' && right.kind === 'field') {
+  if (isLiteral(left) && !isLiteral(right)) {
     [left, right, op] = [right, left, flip(op)];
   }
-  if (left.kind !== 'field') {
+  if (isLiteral(left)) {
     return constant(satisfiesComparison(op, literalValue(left), literalValue(right as Literal)));
   }
-  const reader = scope.reader(left.name, left.start);
+  const reader = operandReader(left, scope);
   if (reader === undefined) return constant(op === '!=');
-  if (right.kind === 'field') return compareFields(op, reader, right, scope);
+  if (!isLiteral(right)) return compareReaders(op, reader, right, scope);
 
   const lit = asTimeIfNeeded(reader, right);
+  if (expr.severity && lit.kind === 'string') return compareSeverity(op, reader, lit.value);
   switch (lit.kind) {
     case 'number': {
       const exact = exactInteger(lit.text);
       return exact === null ? compareNumber(op, reader, lit.value) : compareExactInteger(op, reader, exact);
     }
     case 'time':
-      return compareNumber(op, reader, lit.value.ms);
+      return lit.floating ? compareWallClock(op, reader, lit.value.ms) : compareNumber(op, reader, lit.value.ms);
     case 'bool': {
       const v = lit.value;
       if (op === '==') return (b, row) => reader.value(b, row) === v;
@@ -125,6 +133,45 @@ function compileCompare<B>(expr: CompareExpr, scope: ReaderScope<B>): Predicate<
       if (op === '!=') return stringEquals(reader, lit.value, true);
       return compareText(op, reader, lit.value);
   }
+}
+
+function isLiteral(op: Operand): op is Literal {
+  return op.kind === 'string' || op.kind === 'number' || op.kind === 'bool' || op.kind === 'time';
+}
+
+/** Widest UTC offset a log may write, with room to spare: past it, a record's offset cannot change an answer. */
+const MAX_OFFSET_MS = 26 * 3_600_000;
+
+/**
+ * A time compared with a zoneless literal: the record's wall-clock time (its instant plus the
+ * offset its log wrote) against the literal read as UTC. Only records within a day of the
+ * literal need their offset (an Instant read); the rest are decided by `num` alone.
+ */
+function compareWallClock<B>(op: CompareOp, reader: FieldReader<B>, wall: number): Predicate<B> {
+  const low = wall - MAX_OFFSET_MS;
+  const high = wall + MAX_OFFSET_MS;
+  return (b, row) => {
+    const x = reader.num(b, row);
+    if (x !== x) return op === '!=';
+    if (x < low) return compareNumbers(op, 0, 1);
+    if (x > high) return compareNumbers(op, 1, 0);
+    const v = reader.value(b, row);
+    const local = v instanceof Instant ? v.ms + v.offsetMinutes * 60_000 : x;
+    return compareNumbers(op, local, wall);
+  };
+}
+
+/** `level op "WARN"`: by severity rank; equality in any case. Values that are not levels compare false (true for !=). */
+function compareSeverity<B>(op: CompareOp, reader: FieldReader<B>, name: string): Predicate<B> {
+  const rank = severityRank(name);
+  if (rank !== rank) {
+    // Not a level name (the checker lets equality through): text in any case.
+    const lower = name.toLowerCase();
+    if (op === '==') return (b, row) => reader.str(b, row)?.toLowerCase() === lower;
+    if (op === '!=') return (b, row) => reader.str(b, row)?.toLowerCase() !== lower;
+    return NEVER;
+  }
+  return (b, row) => compareNumbers(op, severityRank(reader.value(b, row)), rank);
 }
 
 /** `reader op x` on numbers; NaN (missing, not numeric) is false for all but `!=`. */
@@ -185,13 +232,13 @@ function stringEquals<B>(reader: FieldReader<B>, text: string, negate: boolean):
   return (b, row) => reader.str(b, row) === text;
 }
 
-/** Field against field: numerically when either side is a number or time, else as text. */
-function compareFields<B>(op: CompareOp, a: FieldReader<B>, ref: FieldRef, scope: ReaderScope<B>): Predicate<B> {
-  const c = scope.reader(ref.name, ref.start);
+/** Value against value: numerically when either side is a number or time, else as text. */
+function compareReaders<B>(op: CompareOp, a: FieldReader<B>, other: Operand, scope: ReaderScope<B>): Predicate<B> {
+  const c = operandReader(other, scope);
   if (c === undefined) return constant(op === '!=');
   const numeric = (t: FieldReader<B>['type']): boolean => t === 'number' || t === 'time';
   if (numeric(a.type) || numeric(c.type)) return (b, row) => compareNumbers(op, a.num(b, row), c.num(b, row));
-  if (a.type === 'any' && c.type === 'any') {
+  if (a.type === 'any' || c.type === 'any') {
     // Dynamic values: numbers when both read as numbers, else text.
     return (b, row) => {
       const x = a.num(b, row);
@@ -217,10 +264,11 @@ const TEXT_TESTS: Readonly<Record<TextExpr['op'], { span: SpanTest; str: StringT
 function compileText<B>(expr: TextExpr, scope: ReaderScope<B>): Predicate<B> {
   const tests = TEXT_TESTS[expr.op];
   const { left, right } = expr;
-  if (left.kind === 'field' && right.kind !== 'field') {
-    const reader = scope.reader(left.name, left.start);
+  if (!isLiteral(left) && isLiteral(right)) {
+    const reader = operandReader(left, scope);
     if (reader === undefined) return NEVER;
     const text = literalText(right);
+    if (expr.op === 'contains' && reader.type !== 'string') return listOrTextContains(reader, text);
     if (hasSpan(reader)) {
       const lit = Buffer.from(text, 'utf8');
       const out = new Int32Array(2);
@@ -236,7 +284,7 @@ function compileText<B>(expr: TextExpr, scope: ReaderScope<B>): Predicate<B> {
       return s !== undefined && test(s, text);
     };
   }
-  // Rare shapes (a literal on the left, two fields): decode both sides.
+  // Rare shapes (a literal on the left, two values): decode both sides.
   const l = textGetter(left, scope);
   const r = textGetter(right, scope);
   const test = tests.str;
@@ -247,20 +295,34 @@ function compileText<B>(expr: TextExpr, scope: ReaderScope<B>): Predicate<B> {
   };
 }
 
+/**
+ * `tags contains "x"` on a dynamic value: when the value is a list (JSON array text), whether
+ * an element equals x; otherwise whether its text contains x.
+ */
+function listOrTextContains<B>(reader: FieldReader<B>, text: string): Predicate<B> {
+  return (b, row) => {
+    const v = reader.value(b, row);
+    const list = jsonList(v);
+    if (list !== null) return list.some((e) => toText(e) === text);
+    const s = toText(v);
+    return s !== undefined && s.includes(text);
+  };
+}
+
 function textGetter<B>(op: Operand, scope: ReaderScope<B>): (b: B, row: number) => string | undefined {
-  if (op.kind !== 'field') {
+  if (isLiteral(op)) {
     const text = literalText(op);
     return () => text;
   }
-  const reader = scope.reader(op.name, op.start);
+  const reader = operandReader(op, scope);
   if (reader === undefined) return () => undefined;
   return (b, row) => reader.str(b, row);
 }
 
 function compileMatches<B>(expr: MatchesExpr, scope: ReaderScope<B>): Predicate<B> {
   const regex = expr.regex;
-  if (expr.subject.kind !== 'field') return constant(regex.test(toText(literalValue(expr.subject)) ?? ''));
-  const reader = scope.reader(expr.subject.name, expr.subject.start);
+  if (isLiteral(expr.subject)) return constant(regex.test(toText(literalValue(expr.subject)) ?? ''));
+  const reader = operandReader(expr.subject, scope);
   if (reader === undefined) return NEVER;
   return (b, row) => {
     const s = reader.str(b, row);
@@ -272,26 +334,34 @@ function compileMatches<B>(expr: MatchesExpr, scope: ReaderScope<B>): Predicate<
 
 function compileIn<B>(expr: InExpr, scope: ReaderScope<B>): Predicate<B> {
   const { subject, negated } = expr;
-  if (subject.kind !== 'field') {
+  if (isLiteral(subject)) {
     const v = literalValue(subject);
     const hit = expr.values.some((lit) => satisfiesComparison('==', v, literalValue(lit)));
     return constant(hit !== negated);
   }
-  const reader = scope.reader(subject.name, subject.start);
+  const reader = operandReader(subject, scope);
   if (reader === undefined) return constant(negated);
+  if (expr.severity) {
+    const names = new Set(expr.values.map((lit) => literalText(lit).toLowerCase()));
+    return (b, row) => {
+      const s = reader.str(b, row);
+      return (s !== undefined && names.has(s.toLowerCase())) !== negated;
+    };
+  }
 
   const numbers = new Set<number>();
   const strings: string[] = [];
   const bools = new Set<boolean>();
+  const parts: Predicate<B>[] = [];
   for (const value of expr.values) {
     const lit = asTimeIfNeeded(reader, value);
     if (lit.kind === 'number') numbers.add(lit.value);
+    else if (lit.kind === 'time' && lit.floating) parts.push(compareWallClock('==', reader, lit.value.ms));
     else if (lit.kind === 'time') numbers.add(lit.value.ms);
     else if (lit.kind === 'bool') bools.add(lit.value);
     else strings.push(lit.value);
   }
 
-  const parts: Predicate<B>[] = [];
   if (numbers.size > 0) parts.push((b, row) => numbers.has(reader.num(b, row)));
   if (strings.length > 0) parts.push(stringsIn(reader, strings));
   if (bools.size > 0) {

@@ -3,41 +3,31 @@
  */
 import type { LineBatch } from '../core/batch.js';
 import { Instant, type Value } from '../core/value.js';
-import type { RowParser } from '../core/format.js';
+import type { FieldReader, ReaderScope } from '../core/format.js';
 import { isRepresentableMs } from '../formats/time/civil.js';
-import type { BinKey, Expr, GroupKey, Operand } from './ast.js';
-import { compilePredicate } from './compile-predicate.js';
+import type { BinKey, GroupKey, Operand } from './ast.js';
+import { constantReader, operandReader } from './compile-operand.js';
 import { parseInstant } from './time-literal.js';
 
-export type BatchValue = (b: LineBatch, row: number) => Value;
+export type BatchValue<B = LineBatch> = (b: B, row: number) => Value;
 
-const NULL_VALUE: BatchValue = () => null;
+const NULL_VALUE = (): Value => null;
 
-/** A field's value (null when missing), a literal's value, or a condition's boolean. */
-export function compileValue(node: Expr | Operand, parser: RowParser): BatchValue {
-  switch (node.kind) {
-    case 'field': {
-      const reader = parser.reader(node.name);
-      if (reader === undefined) return NULL_VALUE;
-      return (b, row) => reader.value(b, row);
-    }
-    case 'string':
-    case 'number':
-    case 'bool':
-    case 'time': {
-      const value = node.value;
-      return () => value;
-    }
-    default: {
-      const predicate = compilePredicate(node, parser);
-      return (b, row) => predicate(b, row);
-    }
-  }
+/** An operand's value per row: null when missing. */
+export function compileValue<B>(node: Operand, scope: ReaderScope<B>): BatchValue<B> {
+  const reader = operandReader(node, scope);
+  if (reader === undefined) return NULL_VALUE;
+  return (b, row) => reader.value(b, row);
 }
 
-/** A group key's value: the field's value, or for `bin(...)` the start of the record's bucket. */
-export function compileGroupKey(key: GroupKey, parser: RowParser): BatchValue {
-  return key.kind === 'bin' ? compileBin(key, parser) : compileValue(key, parser);
+/** A group key's value: the operand's value, or for `bin(...)` the start of the record's bucket. */
+export function compileGroupKey<B>(key: GroupKey, scope: ReaderScope<B>): BatchValue<B> {
+  return key.kind === 'bin' ? compileBin(key, scope) : compileValue(key, scope);
+}
+
+/** The reader of an operand that is never undefined (a field no row has reads as missing). */
+export function readerOrMissing<B>(node: Operand, scope: ReaderScope<B>): FieldReader<B> {
+  return operandReader(node, scope) ?? constantReader<B>(node.kind === 'field' ? node.name : 'missing', null);
 }
 
 /**
@@ -51,21 +41,28 @@ export function bucketStart(ms: number, width: number, offsetMinutes = 0): numbe
 
 /**
  * `bin(time, 5m)` -> the Instant starting the record's bucket, keeping the record's UTC offset
- * (so output shows local time as the log wrote it).
+ * (so output shows local time as the log wrote it); `bin(bytes, 100)` -> the number starting
+ * the value's bucket (0, 100, 200...).
  *
- * Buckets are aligned on the log's own clock (its UTC offset): `bin(time, 1d)` on a -0400 log
- * gives its local days, midnight to midnight, as a reader of that log expects. Records written
- * with different offsets fall in different buckets when their local boundaries differ; the
- * bucket of a record never depends on the other records, so partial results still merge.
+ * Time buckets are aligned on the log's own clock (its UTC offset): `bin(time, 1d)` on a -0400
+ * log gives its local days, midnight to midnight, as a reader of that log expects. Records
+ * written with different offsets fall in different buckets when their local boundaries differ;
+ * the bucket of a record never depends on the other records, so partial results still merge.
  *
  * Values of dynamic formats: an Instant as is; a number is read as epoch milliseconds; a string
  * is parsed as an ISO-8601/CLF time (per row, so formats should decode times themselves).
  * Anything else, or a missing field, gives null.
  */
-function compileBin(key: BinKey, parser: RowParser): BatchValue {
-  const reader = parser.reader(key.field.name);
+function compileBin<B>(key: BinKey, scope: ReaderScope<B>): BatchValue<B> {
+  const reader = operandReader(key.field, scope);
   if (reader === undefined) return NULL_VALUE;
   const width = key.ms;
+  if (key.numeric) {
+    return (b, row) => {
+      const x = reader.num(b, row);
+      return x === x && Number.isFinite(x) ? Math.floor(x / width) * width : null;
+    };
+  }
   return (b, row) => {
     const v = reader.value(b, row);
     if (v instanceof Instant) return new Instant(bucketStart(v.ms, width, v.offsetMinutes), v.offsetMinutes);

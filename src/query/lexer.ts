@@ -9,9 +9,9 @@ export type TokenKind =
   | 'ident' // field names and keywords: status, @timestamp, a.b, count, p99.9
   | 'number' // 42, -1, 0.5, 1e3
   | 'string' // "..." or '...', value unescaped
-  | 'regex' // /.../flags, only right after `matches`
+  | 'regex' // /.../flags, only right after `matches` or `parse`
   | 'duration' // a number glued to letters: 5m, 1h, 30s (validated by the parser)
-  | 'op' // == != < <= > >= ( ) , |
+  | 'op' // == != < <= > >= ( ) , | + - * / % [ ] =
   | 'eof';
 
 export interface Token {
@@ -20,17 +20,16 @@ export interface Token {
   readonly text: string;
   /** Unescaped content for strings, the pattern for regexes, else the same as text. */
   readonly value: string;
-  /** Regex flags; empty for other tokens. */
+  /** Regex flags; `quoted` for a name written in backticks (never a keyword); else empty. */
   readonly flags: string;
   readonly start: number;
   readonly end: number;
 }
 
-const KNOWN_OPERATORS = new Set(['==', '!=', '<', '<=', '>', '>=', '|']);
+const KNOWN_OPERATORS = new Set(['==', '!=', '<', '<=', '>', '>=', '|', '=']);
 
 /** Hints for operators people bring from other languages. */
 const OPERATOR_HINTS: Readonly<Record<string, string>> = {
-  '=': "did you mean '=='?",
   '<>': "did you mean '!='?",
   '=>': "did you mean '>='?",
   '=<': "did you mean '<='?",
@@ -46,7 +45,15 @@ const OPERATOR_HINTS: Readonly<Record<string, string>> = {
 };
 
 function isIdentStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f /* _ */ || c === 0x40; /* @ */
+  // `$` starts nginx variable names (`$http_user_agent`), `@` Logstash's (`@timestamp`).
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f /* _ */ || c === 0x40 /* @ */ || c === 0x24; /* $ */
+}
+
+/** Tokens after which a `-` is subtraction, not the sign of a number: they end a value. */
+function endsValue(t: Token | undefined): boolean {
+  if (t === undefined) return false;
+  if (t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'duration') return true;
+  return t.kind === 'op' && (t.text === ')' || t.text === ']');
 }
 
 function isIdentPart(c: number): boolean {
@@ -90,16 +97,19 @@ export class Lexer {
     const c = src.charCodeAt(start);
 
     if (c === 0x22 || c === 0x27) return this.scanString(start);
-    if (c === 0x2f && previous?.kind === 'ident' && previous.value.toLowerCase() === 'matches') {
+    if (c === 0x2f && previous?.kind === 'ident' && /^(matches|parse)$/i.test(previous.value) && previous.flags !== 'quoted') {
       return this.scanRegex(start);
     }
-    if (isDigit(c) || (c === 0x2d && isDigit(src.charCodeAt(start + 1)))) return this.scanNumber(start);
+    if (isDigit(c) || (c === 0x2d && isDigit(src.charCodeAt(start + 1)) && !endsValue(previous))) return this.scanNumber(start);
     if (isIdentStart(c)) {
       let end = start + 1;
       while (end < src.length && isIdentPart(src.charCodeAt(end))) end++;
       return this.token('ident', start, end);
     }
-    if (c === 0x28 || c === 0x29 || c === 0x2c) return this.token('op', start, start + 1);
+    if (c === 0x60) return this.scanQuotedName(start);
+    // ( ) , [ ] and arithmetic: one character each.
+    if (c === 0x28 || c === 0x29 || c === 0x2c || c === 0x5b || c === 0x5d) return this.token('op', start, start + 1);
+    if (c === 0x2b || c === 0x2d || c === 0x2a || c === 0x2f || c === 0x25) return this.token('op', start, start + 1);
     if (isOperatorChar(c)) {
       let end = start + 1;
       while (end < src.length && isOperatorChar(src.charCodeAt(end))) end++;
@@ -107,9 +117,6 @@ export class Lexer {
       if (KNOWN_OPERATORS.has(op)) return this.token('op', start, end);
       const hint = OPERATOR_HINTS[op];
       throw new QueryError(`unknown operator '${op}'${hint ? ` (${hint})` : ''}`, start);
-    }
-    if (c === 0x2b || c === 0x2d || c === 0x2a || c === 0x2f || c === 0x25) {
-      throw new QueryError(`unknown operator '${src[start]}' (queries have no arithmetic)`, start);
     }
     const ch = String.fromCodePoint(src.codePointAt(start)!);
     throw new QueryError(`unexpected character '${ch}'`, start);
@@ -202,6 +209,24 @@ export class Lexer {
     }
     const q = String.fromCharCode(quote);
     throw new QueryError(`unclosed string: expected a closing ${q} before the end of the query`, start);
+  }
+
+  /** `` `any name-with.chars` ``: a field name in backticks, with `` \` `` for a backtick. */
+  private scanQuotedName(start: number): Token {
+    const src = this.src;
+    let out = '';
+    for (let i = start + 1; i < src.length; i++) {
+      const c = src[i]!;
+      if (c === '`') {
+        if (out === '') throw new QueryError('empty name in backticks', start);
+        return this.token('ident', start, i + 1, out, 'quoted');
+      }
+      if (c === '\\' && src[i + 1] === '`') {
+        out += '`';
+        i++;
+      } else out += c;
+    }
+    throw new QueryError('unclosed name: expected a closing ` before the end of the query', start);
   }
 
   /** `/pattern/flags`. A `/` inside a character class or after a backslash does not end it. */

@@ -2,24 +2,36 @@
  * Recursive-descent parser: query text -> AST (see ast.ts for the grammar by example).
  *
  *   query     := [stage ('|' stage)*]
- *   stage     := 'where' expr | 'fields' column (',' column)* | aggregates ['by' key (',' key)*]
- *              | 'sort' column ['asc'|'desc'] (',' ...)* | 'head' N | 'top' [N] column | expr
+ *   stage     := 'where' expr | 'fields' item (',' item)* | aggregates ['by' key (',' key)*]
+ *              | 'sort' column ['asc'|'desc'] (',' ...)* | 'head' N | 'top' [N] column ['by' column, ...]
+ *              | 'let' name '=' value | 'parse' (regex | string) ['from' value] ['as' names] ['nodrop']
+ *              | expr
+ *   item      := value ['=' ...] | name '=' value
  *   expr      := and ('or' and)*
  *   and       := not ('and' not)*
  *   not       := 'not' not | predicate                  (comparisons bind tighter than not)
- *   predicate := '(' expr ')' | operand [op operand | textop operand | 'matches' regex
+ *   predicate := '(' expr ')' | value [op value | textop value | 'matches' regex
  *              | ['not'] 'in' '(' literal (',' literal)* ')']
+ *   value     := term (('+' | '-') term)*               (arithmetic binds tighter than comparisons)
+ *   term      := unary (('*' | '/' | '%') unary)*
+ *   unary     := '-' unary | primary ('[' value ']')*
+ *   primary   := literal | name | function '(' [expr (',' expr)*] ')' | '(' value ')'
  *
- * Keywords are case-insensitive; field names are not. A stage keyword followed by an operator is a
- * field name (`count > 10` after an aggregate is a condition on the column `count`).
+ * Keywords are case-insensitive; field names are not, and a name in backticks is never a keyword.
+ * A stage keyword followed by an operator is a field name (`count > 10` after an aggregate is a
+ * condition on the column `count`).
  */
 import {
   columnName,
+  renderOperand,
+  type ArithOp,
   type AggregateCall,
   type AggregateStage,
   type BinKey,
   type CompareOp,
   type Expr,
+  type ExtractPattern,
+  type FieldItem,
   type FieldRef,
   type GroupKey,
   type Literal,
@@ -33,7 +45,9 @@ import {
 import { QueryError } from './errors.js';
 import { aggregateNamed, aggregateNames } from '../aggregates/registry.js';
 import { Lexer, type Token } from './lexer.js';
-import { compileMatcher, RegexError, type TextMatcher } from './regex.js';
+import { functionNames, valueFunction } from './functions.js';
+import { compileExtractor, compileMatcher, RegexError, type TextMatcher } from './regex.js';
+import { closestName } from './suggest.js';
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const TEXT_OPS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith']);
@@ -44,7 +58,10 @@ const RESERVED: ReadonlySet<string> = new Set([
 const DURATION = /^(\d+(?:\.\d+)?)([a-z]+)$/i;
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-const STAGE_LIST = `a condition or a stage (where, fields, ${aggregateNames().replaceAll(', ', '/')}, sort, head, top)`;
+const STAGE_LIST = `a condition or a stage (where, fields, let, parse, ${aggregateNames().replaceAll(', ', '/')}, sort, head, top)`;
+/** Words that start a stage, for typo help (`cuont by status`). */
+const STAGE_WORDS = ['where', 'fields', 'let', 'parse', 'sort', 'head', 'top', 'count', 'sum', 'avg', 'min', 'max', 'count_distinct', 'stddev', 'median', 'first', 'last', 'sample'];
+const ARITH_OPS: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%']);
 const AGGREGATE_LIST = `an aggregate (${aggregateNames()})`;
 const OPERATOR_LIST = '==, !=, <, <=, >, >=, contains, startswith, endswith, matches or in';
 const END = "'|' or the end of the query";
@@ -115,9 +132,25 @@ class Parser {
     return t.kind === 'op' && t.text === op;
   }
 
-  /** The lower-cased word when t is an identifier, else null. */
+  /** The lower-cased word when t is an identifier that may be a keyword (not one in backticks), else null. */
   private static word(t: Token): string | null {
-    return t.kind === 'ident' ? t.value.toLowerCase() : null;
+    return t.kind === 'ident' && t.flags !== 'quoted' ? t.value.toLowerCase() : null;
+  }
+
+  /** The field name a name token stands for: as written, without an nginx `$`. */
+  private static fieldName(t: Token): string {
+    return t.flags !== 'quoted' && t.value.startsWith('$') && t.value.length > 1 ? t.value.slice(1) : t.value;
+  }
+
+  /** Saves the position, to come back to it when a guess about what follows was wrong. */
+  private mark(): { i: number; lastEnd: number; depth: number } {
+    return { i: this.i, lastEnd: this.lastEnd, depth: this.depth };
+  }
+
+  private reset(m: { i: number; lastEnd: number; depth: number }): void {
+    this.i = m.i;
+    this.lastEnd = m.lastEnd;
+    this.depth = m.depth;
   }
 
   /** "expected X" at t; names what was found unless the query just ended. */
@@ -148,7 +181,7 @@ class Parser {
   /** Does token k start an operator that makes the preceding word an operand? */
   private operatorAt(k: number): boolean {
     const t = this.peek(k);
-    if (t.kind === 'op') return COMPARE_OPS.has(t.text);
+    if (t.kind === 'op') return COMPARE_OPS.has(t.text) || ARITH_OPS.has(t.text);
     const w = Parser.word(t);
     if (w === null) return false;
     if (TEXT_OPS.has(w) || w === 'matches' || w === 'in') return true;
@@ -178,7 +211,9 @@ class Parser {
       throw new QueryError(`expected ${STAGE_LIST} ${where}`, t.start);
     }
     const w = Parser.word(t);
-    if (w !== null && !this.operatorAt(1)) {
+    // `head -1` is a bad head, not the field head minus one.
+    const negativeCount = (w === 'head' || w === 'top') && Parser.isOp(this.peek(1), '-') && this.peek(2).kind === 'number';
+    if (w !== null && (!this.operatorAt(1) || negativeCount)) {
       switch (w) {
         case 'where':
           return this.whereStage();
@@ -190,21 +225,38 @@ class Parser {
           return this.headStage();
         case 'top':
           return this.topStage();
+        case 'let':
+          return this.letStage();
+        case 'parse':
+          return this.parseStage();
       }
       if (isAggregateName(w)) {
         // `count() > 5` is a condition on a column; `count by x` an aggregate. Parse the call,
         // then decide by what follows it.
-        const saved = this.i;
-        const savedEnd = this.lastEnd;
+        const saved = this.mark();
         const call = this.aggregateCall(AGGREGATE_LIST);
         if (!this.operatorAt(0)) return this.aggregateStage(call);
-        this.i = saved;
-        this.lastEnd = savedEnd;
+        this.reset(saved);
+      } else {
+        this.typoInStageWord(t);
       }
     }
     const expr = this.expr(STAGE_LIST);
     this.endOfStage(`'and', 'or', ${END}`);
     return { kind: 'where', expr, implicit: true, start: expr.start, end: expr.end };
+  }
+
+  /**
+   * A word that starts a stage, is followed by what no condition has (`cuont by status`,
+   * `hed 5`), and is close to a stage's name: say which one was meant.
+   */
+  private typoInStageWord(t: Token): void {
+    const after = this.peek(1);
+    const looksLikeStage =
+      after.kind === 'number' || (after.kind === 'ident' && Parser.word(after) !== null && !RESERVED.has(Parser.word(after)!)) || Parser.isOp(after, '(');
+    if (!looksLikeStage || valueFunction(t.value) || Parser.word(t) === 'bin') return;
+    const close = closestName(t.value, STAGE_WORDS);
+    if (close !== undefined) throw new QueryError(`unknown stage '${t.text}' (did you mean '${close}'?)`, t.start);
   }
 
   private whereStage(): WhereStage {
@@ -216,13 +268,95 @@ class Parser {
 
   private fieldsStage(): Stage {
     const kw = this.next();
-    const fields = [this.column("a field name after 'fields'")];
+    const fields = [this.fieldItem("a field name after 'fields'")];
     while (Parser.isOp(this.peek(), ',')) {
       this.next();
-      fields.push(this.column("a field name after ','"));
+      fields.push(this.fieldItem("a field name after ','"));
     }
     this.endOfStage(`',', ${END}`);
     return { kind: 'fields', fields, start: kw.start, end: this.lastEnd };
+  }
+
+  /** `host`, `kb = bytes / 1024`, or a computed value named by its text (`lower(host)`). */
+  private fieldItem(expected: string): FieldItem {
+    const t = this.peek();
+    if (t.kind === 'ident' && Parser.isOp(this.peek(1), '=')) {
+      this.next();
+      this.next();
+      const value = this.value(`a value after '${Parser.fieldName(t)} ='`);
+      return { name: Parser.fieldName(t), value, start: t.start, end: value.end };
+    }
+    const value = this.value(expected);
+    const name = value.kind === 'field' ? value.name : renderOperand(value);
+    return { name, value, start: value.start, end: value.end };
+  }
+
+  /** `let name = value`. */
+  private letStage(): Stage {
+    const kw = this.next();
+    const t = this.peek();
+    if (t.kind !== 'ident' || RESERVED.has(Parser.word(t) ?? '')) throw this.expected("a name after 'let' (let kb = bytes / 1024)", t);
+    this.next();
+    if (!Parser.isOp(this.peek(), '=')) throw this.expected(`'=' after 'let ${t.text}'`);
+    this.next();
+    const value = this.value(`a value after 'let ${t.text} ='`);
+    this.endOfStage(END);
+    return { kind: 'let', name: Parser.fieldName(t), value, start: kw.start, end: this.lastEnd };
+  }
+
+  /**
+   * `parse /(?<a>...)(?<b>...)/ [from value] [nodrop]` or `parse "a=* b=*" [from value] as a, b
+   * [nodrop]`: the value defaults to the whole line.
+   */
+  private parseStage(): Stage {
+    const kw = this.next();
+    const t = this.peek();
+    let pattern: ExtractPattern;
+    let names: string[] = [];
+    if (t.kind === 'regex') {
+      try {
+        const matcher = compileExtractor(t.value, t.flags);
+        pattern = { kind: 'regex', matcher };
+        names = [...matcher.names];
+      } catch (e) {
+        if (e instanceof RegexError) throw new QueryError(e.message, t.start);
+        throw e;
+      }
+      this.next();
+    } else if (t.kind === 'string') {
+      pattern = { kind: 'glob', parts: t.value.split('*') };
+      this.next();
+    } else {
+      throw this.expected('/regex/ with named groups or a "pattern with *" after \'parse\'', t);
+    }
+    let from: Operand = { kind: 'field', name: 'line', computed: false, start: kw.start, end: kw.end };
+    if (Parser.word(this.peek()) === 'from') {
+      this.next();
+      from = this.value("a value after 'from'");
+    }
+    if (Parser.word(this.peek()) === 'as') {
+      const as = this.next();
+      if (pattern.kind === 'regex') throw new QueryError('a regex names its captures itself ((?<name>...)): drop the as', as.start);
+      names = [this.column("a name after 'as'").name];
+      while (Parser.isOp(this.peek(), ',')) {
+        this.next();
+        names.push(this.column("a name after ','").name);
+      }
+    }
+    if (pattern.kind === 'glob') {
+      const stars = pattern.parts.length - 1;
+      if (stars === 0) throw new QueryError('the pattern needs a * for each field it takes', t.start);
+      if (names.length !== stars) {
+        throw new QueryError(`the pattern has ${stars} * but ${names.length} name${names.length === 1 ? '' : 's'} after 'as'`, t.start);
+      }
+    }
+    let nodrop = false;
+    if (Parser.word(this.peek()) === 'nodrop') {
+      this.next();
+      nodrop = true;
+    }
+    this.endOfStage(END);
+    return { kind: 'parse', from, pattern, names, nodrop, start: kw.start, end: this.lastEnd };
   }
 
   private aggregateStage(firstCall: AggregateCall): AggregateStage {
@@ -258,13 +392,16 @@ class Parser {
   }
 
   private sortKey(expected: string): SortKey {
-    const column = this.column(expected);
+    // A calculation names the column it made (`count by status / 100 | sort status / 100`).
+    const value = this.value(expected);
+    const column: FieldRef =
+      value.kind === 'field' ? value : { kind: 'field', name: renderOperand(value), computed: true, start: value.start, end: value.end };
     const w = Parser.word(this.peek());
     if (w === 'asc' || w === 'desc') this.next();
     else if (this.peek().kind !== 'eof' && !Parser.isOp(this.peek(), '|') && !Parser.isOp(this.peek(), ',')) {
       throw this.unexpected(`'asc', 'desc', ',', ${END}`);
     }
-    return { column, descending: w === 'desc', start: column.start, end: this.lastEnd };
+    return { column, descending: w === 'desc', ...(value.kind === 'field' ? {} : { value }), start: column.start, end: this.lastEnd };
   }
 
   private headStage(): Stage {
@@ -274,20 +411,32 @@ class Parser {
     return { kind: 'head', n, start: kw.start, end: this.lastEnd };
   }
 
-  /** `top N f`; N defaults to 10 when left out (`top path`). */
+  /** `top N f [by g, ...]`; N defaults to 10 when left out (`top path`). */
   private topStage(): Stage {
     const kw = this.next();
     const t = this.peek();
     const n = t.kind === 'ident' ? 10 : this.rowCount('top', "a number after 'top' (top 10 path)");
     const field = this.column(`a field name after 'top ${n}'`);
-    this.endOfStage(END);
-    return { kind: 'top', n, field, start: kw.start, end: this.lastEnd };
+    const by: FieldRef[] = [];
+    if (Parser.word(this.peek()) === 'by') {
+      this.next();
+      by.push(this.column("a field name after 'by'"));
+      while (Parser.isOp(this.peek(), ',')) {
+        this.next();
+        by.push(this.column("a field name after ','"));
+      }
+    }
+    this.endOfStage(by.length > 0 ? `',', ${END}` : `'by', ${END}`);
+    return { kind: 'top', n, field, by, start: kw.start, end: this.lastEnd };
   }
 
   /** A row count for head/top: a whole number >= 0. */
   private rowCount(stage: string, expected: string): number {
     const t = this.peek();
     if (t.kind === 'eof' || Parser.isOp(t, '|')) throw this.expected(expected, t);
+    if (Parser.isOp(t, '-') && this.peek(1).kind === 'number') {
+      throw new QueryError(`${stage} needs a whole number of rows (e.g. ${stage} 10), found '-${this.peek(1).text}'`, t.start);
+    }
     const n = Number(t.text);
     if (t.kind !== 'number' || !Number.isSafeInteger(n) || n < 0) {
       throw new QueryError(`${stage} needs a whole number of rows (e.g. ${stage} 10), found ${describe(t)}`, t.start);
@@ -316,7 +465,7 @@ class Parser {
         }
         this.next();
       }
-      return { kind: 'aggregate', fn: named.kind.name, field: null, percentile: null, start: t.start, end: this.lastEnd };
+      return { kind: 'aggregate', fn: named.kind.name, field: null, more: [], percentile: null, start: t.start, end: this.lastEnd };
     }
     const percentile = named.percentile;
     if (percentile !== null && !(percentile > 0 && percentile < 100)) {
@@ -325,9 +474,14 @@ class Parser {
     const open = this.peek();
     if (!Parser.isOp(open, '(')) throw this.expected(`'(' after '${w}' (e.g. ${w}(bytes))`, open);
     this.next();
-    const field = this.column(`a field name in ${w}(...)`);
-    this.close(open, `')' after the field name`);
-    return { kind: 'aggregate', fn: named.kind.name, field, percentile, start: t.start, end: this.lastEnd };
+    const field = this.value(`a field name in ${w}(...)`);
+    const more: Operand[] = [];
+    while (named.kind.takes === 'fields' && Parser.isOp(this.peek(), ',')) {
+      this.next();
+      more.push(this.value(`a field name after ',' in ${w}(...)`));
+    }
+    this.close(open, named.kind.takes === 'fields' ? "',' or ')' after the field" : "')' after the field name");
+    return { kind: 'aggregate', fn: named.kind.name, field, more, percentile, start: t.start, end: this.lastEnd };
   }
 
   private groupKey(expected: string): GroupKey {
@@ -337,21 +491,27 @@ class Parser {
       if (w === 'bin') return this.binKey();
       if (isAggregateName(w)) throw new QueryError(`cannot group by an aggregate: put '${w}(...)' before 'by'`, t.start);
     }
-    return this.column(expected);
+    return this.value(expected);
   }
 
-  /** `bin(time, 5m)`: units s, m, h, d. */
+  /** `bin(time, 5m)` (units s, m, h, d) or `bin(bytes, 100)` (a number width). */
   private binKey(): BinKey {
     const kw = this.next();
     const open = this.next(); // '(' checked by the caller
-    const field = this.column("a time field in bin(...)");
+    const field = this.value('a time or number in bin(...)');
     const comma = this.peek();
-    if (!Parser.isOp(comma, ',')) throw this.expected("',' and a bucket width in bin(time, 5m)", comma);
+    if (!Parser.isOp(comma, ',')) throw this.expected("',' and a bucket width in bin(time, 5m) or bin(bytes, 100)", comma);
     this.next();
     const d = this.peek();
+    if (d.kind === 'number') {
+      const width = Number(d.text);
+      if (!(width > 0) || !Number.isFinite(width)) throw new QueryError(`bucket width must be more than zero, found '${d.text}'`, d.start);
+      this.next();
+      this.close(open, "')' after the bucket width");
+      return { kind: 'bin', field, ms: width, width: String(width), numeric: true, start: kw.start, end: this.lastEnd };
+    }
     const m = d.kind === 'duration' ? DURATION.exec(d.text) : null;
-    if (d.kind === 'number') throw new QueryError(`bucket width needs a unit, e.g. ${d.text}m (units s, m, h, d)`, d.start);
-    if (!m) throw this.expected('a bucket width like 5m (units s, m, h, d)', d);
+    if (!m) throw this.expected('a bucket width like 5m (units s, m, h, d) or a number', d);
     const unit = m[2]!.toLowerCase();
     const unitMs = UNIT_MS[unit];
     if (unitMs === undefined) throw new QueryError(`unknown time unit '${m[2]}' in '${d.text}' (use s, m, h or d)`, d.start);
@@ -360,17 +520,18 @@ class Parser {
     if (ms < 1) throw new QueryError(`bucket width must be more than zero, found '${d.text}'`, d.start);
     this.next();
     this.close(open, "')' after the bucket width");
-    return { kind: 'bin', field, ms, width: `${String(amount)}${unit}`, start: kw.start, end: this.lastEnd };
+    return { kind: 'bin', field, ms, width: `${String(amount)}${unit}`, numeric: false, start: kw.start, end: this.lastEnd };
   }
 
   /** A field, or a computed column (`sum(bytes)`, `count()`, `bin(time, 5m)`). */
   private column(expected: string): FieldRef {
     const t = this.peek();
+    if (t.kind !== 'ident') throw this.expected(expected, t);
     const w = Parser.word(t);
-    if (w === null || RESERVED.has(w)) throw this.expected(expected, t);
-    if (Parser.isOp(this.peek(1), '(')) return this.computedColumn();
+    if (w !== null && RESERVED.has(w)) throw this.expected(expected, t);
+    if (w !== null && Parser.isOp(this.peek(1), '(')) return this.computedColumn();
     this.next();
-    return { kind: 'field', name: t.text, computed: false, start: t.start, end: t.end };
+    return { kind: 'field', name: Parser.fieldName(t), computed: false, start: t.start, end: t.end };
   }
 
   private computedColumn(): FieldRef {
@@ -380,10 +541,7 @@ class Parser {
     if (w === 'bin') node = this.binKey();
     else if (isAggregateName(w)) node = this.aggregateCall(AGGREGATE_LIST);
     else {
-      throw new QueryError(
-        `unknown function '${t.text}' (functions: count, sum, avg, min, max, count_distinct, pNN, bin)`,
-        t.start,
-      );
+      throw new QueryError(`unknown function '${t.text}' (functions: ${functionNames()}, bin; aggregates: ${aggregateNames()})`, t.start);
     }
     return { kind: 'field', name: columnName(node), computed: true, start: node.start, end: node.end };
   }
@@ -431,6 +589,15 @@ class Parser {
   private predicate(expected: string): Expr {
     const t = this.peek();
     if (Parser.isOp(t, '(')) {
+      // `(bytes + 1) > 5` opens a value, `(a or b)` a condition: try the value first.
+      const saved = this.mark();
+      try {
+        const value = this.value(expected);
+        if (this.comparisonAt()) return this.comparison(value);
+      } catch (error) {
+        if (!(error instanceof QueryError)) throw error;
+      }
+      this.reset(saved);
       this.next();
       this.enter(t);
       const inner = this.expr("a condition after '('");
@@ -439,17 +606,27 @@ class Parser {
       // The node's span includes its parentheses, so enclosing nodes cover them too.
       return { ...inner, start: t.start, end: this.lastEnd };
     }
-    const left = this.operand(expected);
+    return this.comparison(this.value(expected));
+  }
+
+  /** Whether what comes next makes the value before it one side of a comparison. */
+  private comparisonAt(): boolean {
+    const op = this.peek();
+    const w = Parser.word(op);
+    return (op.kind === 'op' && COMPARE_OPS.has(op.text)) || (w !== null && (TEXT_OPS.has(w) || w === 'matches' || w === 'in' || (w === 'not' && Parser.word(this.peek(1)) === 'in')));
+  }
+
+  private comparison(left: Operand): Expr {
     const op = this.peek();
     const w = Parser.word(op);
     if (op.kind === 'op' && COMPARE_OPS.has(op.text)) {
       this.next();
-      const right = this.operand(`a value after '${op.text}'`);
+      const right = this.value(`a value after '${op.text}'`);
       return { kind: 'compare', op: op.text as CompareOp, left, right, start: left.start, end: right.end };
     }
     if (w !== null && TEXT_OPS.has(w)) {
       this.next();
-      const right = this.operand(`a string after '${w}'`);
+      const right = this.value(`a string after '${w}'`);
       return { kind: 'text', op: w as TextOp, left, right, start: left.start, end: right.end };
     }
     if (w === 'matches') {
@@ -468,6 +645,7 @@ class Parser {
       const values = this.list(w === 'not' ? 'not in' : 'in');
       return { kind: 'in', subject: left, values, negated: w === 'not', start: left.start, end: this.lastEnd };
     }
+    if (Parser.isOp(op, '=')) throw new QueryError("unknown operator '=' (did you mean '=='?)", op.start);
     return this.bareOperand(left);
   }
 
@@ -482,18 +660,66 @@ class Parser {
     }
     switch (left.kind) {
       case 'field':
+      case 'call':
+      case 'index':
         return { kind: 'truthy', field: left, start: left.start, end: left.end };
+      case 'cond':
+        return left.expr;
       case 'bool':
         return left;
       default:
         throw new QueryError(
-          `a ${left.kind} by itself is not a condition: compare a field with it (e.g. message contains "timeout")`,
+          `a ${left.kind === 'arith' ? 'calculation' : left.kind} by itself is not a condition: compare it with a value (e.g. message contains "timeout")`,
           left.start,
         );
     }
   }
 
-  private operand(expected: string): Operand {
+  // --- values --------------------------------------------------------------------------------
+
+  /** A value: arithmetic over terms (`+` and `-` bind looser than `*`, `/`, `%`). */
+  private value(expected: string): Operand {
+    let left = this.term(expected);
+    for (let op = this.peek(); op.kind === 'op' && (op.text === '+' || op.text === '-'); op = this.peek()) {
+      this.next();
+      const right = this.term(`a value after '${op.text}'`);
+      left = { kind: 'arith', op: op.text as ArithOp, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  private term(expected: string): Operand {
+    let left = this.unary(expected);
+    for (let op = this.peek(); op.kind === 'op' && (op.text === '*' || op.text === '/' || op.text === '%'); op = this.peek()) {
+      this.next();
+      const right = this.unary(`a value after '${op.text}'`);
+      left = { kind: 'arith', op: op.text as ArithOp, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  private unary(expected: string): Operand {
+    const t = this.peek();
+    if (Parser.isOp(t, '-')) {
+      this.next();
+      this.enter(t);
+      const operand = this.unary(`a value after '-'`);
+      this.depth--;
+      const zero = { kind: 'number', value: 0, text: '0', start: t.start, end: t.start } as const;
+      return { kind: 'arith', op: '-', left: zero, right: operand, start: t.start, end: operand.end };
+    }
+    let value = this.primary(expected);
+    while (Parser.isOp(this.peek(), '[')) {
+      const open = this.next();
+      const index = this.value("an index in [...]");
+      if (!Parser.isOp(this.peek(), ']')) throw this.peek().kind === 'eof' ? new QueryError("unclosed '[': expected ']'", open.start) : this.unexpected("']'");
+      this.next();
+      value = { kind: 'index', target: value, index, start: value.start, end: this.lastEnd };
+    }
+    return value;
+  }
+
+  private primary(expected: string): Operand {
     const t = this.peek();
     switch (t.kind) {
       case 'string':
@@ -503,16 +729,59 @@ class Parser {
         this.next();
         return { kind: 'number', value: Number(t.text), text: t.text, start: t.start, end: t.end };
       case 'ident': {
-        const w = t.value.toLowerCase();
+        const w = Parser.word(t);
         if (w === 'true' || w === 'false') {
           this.next();
           return { kind: 'bool', value: w === 'true', start: t.start, end: t.end };
         }
+        if (w !== null && Parser.isOp(this.peek(1), '(') && valueFunction(w)) return this.call();
         return this.column(expected);
       }
+      case 'op':
+        if (t.text === '(') {
+          this.next();
+          this.enter(t);
+          const inner = this.value("a value after '('");
+          this.close(t, "an operator or ')'");
+          this.depth--;
+          return { ...inner, start: t.start, end: this.lastEnd } as Operand;
+        }
+        throw this.expected(expected, t);
       default:
         throw this.expected(expected, t);
     }
+  }
+
+  /** `name(arg, ...)` of a value function; arguments may be conditions (`if(status >= 500, ...)`). */
+  private call(): Operand {
+    const t = this.next();
+    const fn = valueFunction(t.value)!;
+    const open = this.next();
+    this.enter(open);
+    const args: Operand[] = [];
+    if (!Parser.isOp(this.peek(), ')')) {
+      for (;;) {
+        args.push(this.argument(`an argument of ${fn.name}(...)`));
+        if (!Parser.isOp(this.peek(), ',')) break;
+        this.next();
+      }
+    }
+    this.close(open, `',' or ')' in ${fn.name}(...)`);
+    this.depth--;
+    const [min, max] = fn.arity;
+    if (args.length < min || args.length > max) {
+      const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      throw new QueryError(`${fn.name} takes ${want} argument${min === 1 && max === 1 ? '' : 's'}, found ${args.length}`, t.start);
+    }
+    return { kind: 'call', fn: fn.name, args, start: t.start, end: this.lastEnd };
+  }
+
+  /** A function's argument: a value, or a condition (which becomes a true/false value). */
+  private argument(expected: string): Operand {
+    const expr = this.expr(expected);
+    if (expr.kind === 'truthy') return expr.field;
+    if (expr.kind === 'bool') return expr;
+    return { kind: 'cond', expr, start: expr.start, end: expr.end };
   }
 
   /** After `matches`: /re/flags or a string holding the pattern. */
@@ -538,9 +807,12 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'eof' && values.length > 0) throw new QueryError("unclosed '(': expected ')'", open.start);
-      const value = this.operand('a string, number, true or false in the list');
+      const value = this.primary('a string, number, true or false in the list');
       if (value.kind === 'field') {
         throw new QueryError(`the list after '${after}' holds values, not fields: quote '${value.name}' to use it as text`, value.start);
+      }
+      if (value.kind === 'arith' || value.kind === 'call' || value.kind === 'index' || value.kind === 'cond') {
+        throw new QueryError(`the list after '${after}' holds plain values`, value.start);
       }
       values.push(value);
       const sep = this.peek();
