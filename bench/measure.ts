@@ -8,7 +8,8 @@
  * is a sample and can miss a short final peak.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +26,7 @@ export interface Command {
   args: string[];
 }
 
-/** What to do with the command's stdout: discard (/dev/null), keep the text, or count its lines. */
+/** What to do with the command's stdout: discard (/dev/null), keep the text, or count its lines (and hash them). */
 export type StdoutMode = 'discard' | 'capture' | 'count-lines';
 
 export interface Measurement {
@@ -37,6 +38,8 @@ export interface Measurement {
   stdout: string;
   /** Lines on stdout (mode 'count-lines'), else 0. */
   stdoutLines: number;
+  /** SHA-256 of stdout, hex (mode 'count-lines'), else ''; output too big to keep is compared by this. */
+  stdoutSha256: string;
   /** The last few KiB of stderr, for error messages. */
   stderr: string;
 }
@@ -52,13 +55,20 @@ export async function measure(command: Command, mode: StdoutMode): Promise<Measu
       ? [GNU_TIME, ['-f', '%e %M', '-o', timeFile, command.cmd, ...command.args]]
       : [command.cmd, command.args];
 
+  // Discarded output goes to /dev/null opened write-only, as a shell's `> /dev/null` does. Node's
+  // 'ignore' opens it read-write, which is what Node does to a *closed* stdout, and logsift
+  // refuses to run on a closed stdout ("standard output is closed").
+  const devNull = mode === 'discard' ? openSync('/dev/null', 'w') : undefined;
   const started = process.hrtime.bigint();
-  const child = spawn(cmd, args, { stdio: ['ignore', mode === 'discard' ? 'ignore' : 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { stdio: ['ignore', devNull ?? 'pipe', 'pipe'] });
+  if (devNull !== undefined) closeSync(devNull); // the child has its own copy
   const chunks: Buffer[] = [];
   let lines = 0;
+  const hash = mode === 'count-lines' ? createHash('sha256') : undefined;
   child.stdout?.on('data', (chunk: Buffer) => {
     if (mode === 'capture') chunks.push(chunk);
     else {
+      hash?.update(chunk);
       for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
     }
   });
@@ -94,6 +104,7 @@ export async function measure(command: Command, mode: StdoutMode): Promise<Measu
     exitCode,
     stdout: Buffer.concat(chunks).toString('utf8'),
     stdoutLines: lines,
+    stdoutSha256: hash?.digest('hex') ?? '',
     stderr,
   };
 }

@@ -5,7 +5,7 @@
  * (about 512 MiB) readFileSync(..., 'utf8') throws ERR_STRING_TOO_LONG. This is the bug logsift
  * exists to fix; do not "improve" this file.
  *
- *   node dist/bench/naive.js filter|sum|count-by-status|count-distinct|p99 FILE
+ *   node dist/bench/naive.js filter|status-404|sum|count-by-status|count-distinct|p99 FILE
  */
 import { readFileSync } from 'node:fs';
 
@@ -61,6 +61,8 @@ function run(job: string, file: string): string[] {
       const matches = records.filter((r) => r.status >= 400 && r.path.startsWith('/api'));
       return matches.map((r) => r.line);
     }
+    case 'status-404':
+      return records.filter((r) => r.status === 404).map((r) => r.line);
     case 'sum':
       return [String(records.map((r) => r.bytes).reduce((a, b) => a + b, 0))];
     case 'count-by-status': {
@@ -82,7 +84,7 @@ function run(job: string, file: string): string[] {
 
 const [job, file] = process.argv.slice(2);
 if (job === undefined || file === undefined) {
-  process.stderr.write('usage: naive.js filter|sum|count-by-status|count-distinct|p99 FILE\n');
+  process.stderr.write('usage: naive.js filter|status-404|sum|count-by-status|count-distinct|p99 FILE\n');
   process.exit(2);
 }
 const out = run(job, file);

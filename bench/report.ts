@@ -1,5 +1,5 @@
-/** Plain-text tables for the benchmark results. */
-import type { BenchResults, SizeResult, ToolResult } from './results.js';
+/** Plain-text tables for the benchmark results: one per size, and the commands compared. */
+import { toolLabel, type BenchResults, type JobResult, type SizeResult, type ToolResult } from './results.js';
 
 const MiB = 1024 * 1024;
 
@@ -10,11 +10,11 @@ function rate(n: number): string {
   return n.toFixed(0);
 }
 
-function fixed(n: number, digits: number): string {
+export function fixed(n: number, digits: number): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '-';
 }
 
-function table(header: string[], rows: string[][], leftColumns: number): string {
+export function table(header: string[], rows: string[][], leftColumns: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -26,12 +26,12 @@ function table(header: string[], rows: string[][], leftColumns: number): string 
 
 function toolRow(job: string, t: ToolResult, size: SizeResult, mawkS: number, target: string, result: string): string[] {
   if (t.error !== undefined && t.runs.length === 0) {
-    return [job, t.tool, 'FAILED', '', '', '', '', target, result];
+    return [job, toolLabel(t), 'FAILED', '', '', '', '', target, result];
   }
   const ratio = Number.isFinite(mawkS) && t.tool !== 'mawk' && t.tool !== 'wc -l' ? fixed(t.medianS / mawkS, 2) : '';
   return [
     job,
-    t.tool,
+    toolLabel(t),
     fixed(t.medianS, 3),
     rate(size.lines / t.medianS),
     fixed(size.bytes / MiB / t.medianS, 0),
@@ -42,6 +42,13 @@ function toolRow(job: string, t: ToolResult, size: SizeResult, mawkS: number, ta
   ];
 }
 
+/** The ratio target is judged on logsift's fastest --jobs setting; the other settings are shown. */
+function judged(job: JobResult, t: ToolResult): [string, string] {
+  if (t.tool !== 'logsift' || !Number.isFinite(t.medianS)) return ['', ''];
+  if (t.jobs !== job.bestJobs) return ['', '(slower)'];
+  return [`<=${job.targetRatio.toFixed(1)}`, job.pass === null ? '?' : job.pass ? 'PASS' : 'MISS'];
+}
+
 export function formatSize(size: SizeResult, runs: number): string {
   const header = ['job', 'tool', 'median s', 'lines/s', 'MiB/s', 'RSS MiB', 'vs mawk', 'target', 'result'];
   const rows: string[][] = [toolRow('(read floor)', size.floor, size, NaN, '', '')];
@@ -49,11 +56,9 @@ export function formatSize(size: SizeResult, runs: number): string {
   for (const job of size.jobs) {
     const mawkS = job.tools.find((t) => t.tool === 'mawk')?.medianS ?? NaN;
     for (const t of job.tools) {
-      const isLogsift = t.tool === 'logsift';
-      const target = isLogsift ? `<=${job.targetRatio.toFixed(1)}` : '';
-      const result = !isLogsift ? '' : job.pass === null ? '?' : job.pass ? 'PASS' : 'MISS';
+      const [target, result] = judged(job, t);
       rows.push(toolRow(job.job, t, size, mawkS, target, result));
-      if (t.error !== undefined) notes.push(`${job.job} / ${t.tool}: ${t.error}`);
+      if (t.error !== undefined) notes.push(`${job.job} / ${toolLabel(t)}: ${t.error}`);
     }
   }
   const checks = size.jobs.flatMap((j) =>
@@ -70,22 +75,6 @@ export function formatSize(size: SizeResult, runs: number): string {
   ].join('\n');
 }
 
-export function formatFlatness(results: BenchResults): string {
-  if (results.flatness.length === 0) return '';
-  const f0 = results.flatness[0]!;
-  const header = ['job', `RSS ${f0.smallLabel}`, `RSS ${f0.largeLabel}`, 'target', 'result'];
-  const rows = results.flatness.map((f) => [
-    f.job,
-    fixed(f.smallRssMiB, 1),
-    fixed(f.largeRssMiB, 1),
-    `<=${f.capMiB} MiB, flat`,
-    f.pass === null ? '?' : f.pass ? 'PASS' : 'MISS',
-  ]);
-  return ['== logsift peak RSS from the smallest to the largest size (constant memory) ==', table(header, rows, 1)].join(
-    '\n',
-  );
-}
-
 export function formatMachine(machine: Record<string, string>): string {
   return Object.entries(machine)
     .map(([k, v]) => `${k}: ${v}`)
@@ -99,7 +88,7 @@ export function formatCommands(results: BenchResults): string {
   const lines = ['== commands (first size) ==', `  ${first.floor.command}`];
   for (const job of first.jobs) {
     lines.push(`${job.job}:`);
-    for (const t of job.tools) lines.push(`  ${t.tool.padEnd(7)} ${t.command}`);
+    for (const t of job.tools) lines.push(`  ${toolLabel(t).padEnd(11)} ${t.command}`);
   }
   return lines.join('\n');
 }

@@ -5,35 +5,32 @@
  *   node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum] [--json]
  *
  * Per size: generate (or reuse) the log, warm the page cache with one untimed `wc -l`, time the
- * floor, then for each job run every tool --runs times, interleaved (logsift, mawk, naive, logsift,
- * ...) so drift hits all alike. Answers are checked against mawk; timings are medians.
+ * floor, then for each job run every tool --runs times, interleaved (logsift -j1, logsift -jN, mawk,
+ * naive, logsift -j1, ...) so drift hits all alike. logsift runs at --jobs 1 and at one job per
+ * core, and the scaling jobs at --jobs 2 too. Answers are checked against mawk and, byte for byte,
+ * across --jobs; timings are medians. Any answer mismatch makes the exit status 1.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { csvGroups, csvNumber, diffGroups, markedEstimate, parsePlainGroups, parsePlainNumber } from './answers.js';
 import { parseCount } from './chunk-file.js';
+import { checkAggregate, checkLines, type CheckContext } from './checks.js';
 import { ensureAccessLog } from './dataset.js';
 import { selectJobs, type Job } from './jobs.js';
-import { measure, median, rssMethod, type Command, type Measurement, type StdoutMode } from './measure.js';
-import { formatCommands, formatFlatness, formatMachine, formatSize } from './report.js';
-import {
-  judgeFlatness,
-  type BenchResults,
-  type CheckResult,
-  type FlatnessResult,
-  type JobResult,
-  type SizeResult,
-  type ToolName,
-  type ToolResult,
-} from './results.js';
+import { measure, rssMethod, type StdoutMode } from './measure.js';
+import { formatFlatness, formatScaling, formatTargets } from './report-targets.js';
+import { formatCommands, formatMachine, formatSize } from './report.js';
+import type { BenchResults, JobResult, ScalingResult, SizeResult } from './results.js';
+import { logsiftCommand, progress, ToolRunner } from './runner.js';
+import { flatness, jobsSettings, judgeTargets, scalingOf } from './targets.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DATA_DIR = fileURLToPath(new URL('../../bench/.data/', import.meta.url));
 const BUILT_CLI = fileURLToPath(new URL('../logsift.mjs', import.meta.url)); // the shipped bundle
 const NAIVE = fileURLToPath(new URL('./naive.js', import.meta.url));
-const RSS_CAP_MIB = 100;
+/** One job per core, counted as the CLI counts its default (so a CPU-limited container counts what it may use). */
+const CORES = availableParallelism();
 
 interface Options {
   /** The logsift CLI script to run with node; default: this build's dist/logsift.mjs. */
@@ -74,17 +71,13 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum,count-by-status,count-distinct,p99] [--json] [--cli PATH/logsift.mjs]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);
     }
   }
   return options;
-}
-
-function progress(text: string): void {
-  process.stderr.write(`${text}\n`);
 }
 
 function tryText(cmd: string, args: string[]): string {
@@ -95,6 +88,12 @@ function tryText(cmd: string, args: string[]): string {
   }
 }
 
+/** LOGSIFT_* settings in the environment: --jobs overrides LOGSIFT_JOBS, but the others still act. */
+function logsiftEnv(): Record<string, string> {
+  const set = Object.entries(process.env).filter(([k]) => k.startsWith('LOGSIFT_'));
+  return set.length ? { environment: set.map(([k, v]) => `${k}=${v}`).join(' ') } : {};
+}
+
 function machineInfo(): Record<string, string> {
   const cpu = cpus();
   return {
@@ -102,6 +101,8 @@ function machineInfo(): Record<string, string> {
     cpu: `${cpu[0]?.model ?? 'unknown'} x ${cpu.length}`,
     node: process.version,
     mawk: tryText('mawk', ['-W', 'version']),
+    'logsift --jobs': `1 and ${CORES} (the cores); 2 as well for the scaling jobs`,
+    ...logsiftEnv(),
     'peak RSS from':
       rssMethod() === 'gnu-time'
         ? 'GNU time %M (ru_maxrss; a pipeline reports its largest process)'
@@ -109,157 +110,43 @@ function machineInfo(): Record<string, string> {
   };
 }
 
-/** The text a failed command left: the line naming the error, else the last stderr line. */
-function failureText(m: Measurement): string {
-  const err =
-    /^\s*(?:\w*Error(?: \[\w+\])?: .*|FATAL ERROR: .*|logsift: .*)$/m.exec(m.stderr)?.[0] ??
-    m.stderr.trim().split('\n').pop() ??
-    '';
-  return `exit ${m.exitCode}${err ? `: ${err.trim().slice(0, 200)}` : ''}`;
-}
 
-function describe(c: Command): string {
-  const quote = (a: string) => (/^[\w./=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return [c.cmd === process.execPath ? 'node' : c.cmd, ...c.args.map(quote)].join(' ');
-}
-
-class ToolRunner {
-  readonly result: ToolResult;
-  /** Stdout of the first successful run (mode 'capture'), used for the answer checks. */
-  firstStdout: string | undefined;
-
-  constructor(
-    tool: ToolName,
-    readonly command: Command,
-    readonly mode: StdoutMode,
-  ) {
-    this.result = { tool, command: describe(command), runs: [], medianS: NaN, peakRssMiB: NaN };
-  }
-
-  async runOnce(label: string): Promise<void> {
-    if (this.result.error !== undefined) return;
-    const m = await measure(this.command, this.mode);
-    if (m.exitCode !== 0) {
-      this.result.error = failureText(m);
-      progress(`  ${label} ${this.result.tool}: FAILED (${this.result.error})`);
-      return;
-    }
-    this.firstStdout ??= m.stdout;
-    this.result.runs.push({ wallS: m.wallS, peakRssKiB: m.peakRssKiB });
-    this.result.medianS = median(this.result.runs.map((r) => r.wallS));
-    this.result.peakRssMiB = Math.max(...this.result.runs.map((r) => r.peakRssKiB)) / 1024;
-    progress(`  ${label} ${this.result.tool}: ${m.wallS.toFixed(3)} s, ${(m.peakRssKiB / 1024).toFixed(1)} MiB`);
-  }
-}
-
-let cli = BUILT_CLI;
-
-function logsiftCommand(query: string, file: string, extra: string[] = []): Command {
-  return { cmd: process.execPath, args: [cli, '--no-progress', ...extra, query, file] };
-}
-
-/** Runs each tool once more with its output counted; a tool whose timed runs failed is not rerun. */
-async function checkFilter(job: Job, runners: ToolRunner[]): Promise<CheckResult[]> {
-  const counts: string[] = [];
-  const values = new Map<ToolName, number>();
-  for (const runner of runners) {
-    const tool = runner.result.tool;
-    const m = runner.result.error === undefined ? await measure(runner.command, 'count-lines') : undefined;
-    if (m === undefined || m.exitCode !== 0) counts.push(`${tool} failed`);
-    else {
-      values.set(tool, m.stdoutLines);
-      counts.push(`${tool} ${m.stdoutLines}`);
-    }
-  }
-  const ok = values.has('mawk') && values.has('logsift') && new Set(values.values()).size === 1;
-  return [{ ok, text: `${job.query}: output lines: ${counts.join(', ')}` }];
-}
-
-/** logsift's number against mawk's: equal when exact, else within a sketch's error. */
-function numberCheck(job: Job, logsift: number, estimate: boolean, mawk: number): CheckResult {
-  const column = job.query;
-  if (!Number.isFinite(logsift) || !Number.isFinite(mawk)) {
-    return { ok: false, text: `${column}: could not read an answer (logsift ${logsift}, mawk ${mawk})` };
-  }
-  if (job.exact && !estimate) {
-    return { ok: logsift === mawk, text: `${column}: logsift ${logsift}, mawk ${mawk} (exact)` };
-  }
-  const rel = mawk === 0 ? Math.abs(logsift) : Math.abs(logsift - mawk) / Math.abs(mawk);
-  const what = estimate ? 'logsift marks it an estimate' : 'logsift may answer from a sketch';
-  // logsift's sketches promise about 1-2% relative error; beyond 5% something is wrong.
-  return {
-    ok: rel <= 0.05 ? null : false,
-    text: `${column}: logsift ${logsift}, mawk ${mawk} (exact), relative difference ${(rel * 100).toFixed(2)}% (${what})`,
-  };
-}
-
-/** The naive peer must agree with mawk exactly (both compute exactly); a disagreement means a broken peer. */
-function naiveCheck(job: Job, naiveText: string | undefined, mawkText: string): CheckResult | null {
-  if (naiveText === undefined) return null;
-  const same =
-    job.answer === 'groups'
-      ? diffGroups(parsePlainGroups(naiveText), parsePlainGroups(mawkText), 'naive', 'mawk').length === 0
-      : parsePlainNumber(naiveText) === parsePlainNumber(mawkText);
-  return same ? null : { ok: false, text: `${job.query}: naive (${naiveText.trim().slice(0, 80)}) differs from mawk` };
-}
-
-async function checkAggregate(job: Job, file: string, runners: ToolRunner[]): Promise<CheckResult[]> {
-  const [logsiftRun, mawkRun, naiveRun] = runners;
-  const mawkText = mawkRun?.firstStdout;
-  if (mawkText === undefined) return [{ ok: false, text: `${job.query}: mawk gave no answer` }];
-  const checks: CheckResult[] = [];
-  const naive = naiveCheck(job, naiveRun?.firstStdout, mawkText);
-  if (naive) checks.push(naive);
-
-  const csv = await measure(logsiftCommand(job.query, file, ['--csv']), 'capture');
-  if (csv.exitCode !== 0) return [{ ok: false, text: `${job.query}: logsift --csv failed: ${failureText(csv)}` }, ...checks];
-  const estimate = markedEstimate(logsiftRun?.firstStdout ?? '', csv.stderr);
-
-  if (job.answer === 'groups') {
-    const ours = csvGroups(csv.stdout, 'status');
-    const diff = diffGroups(ours, parsePlainGroups(mawkText), 'logsift', 'mawk');
-    checks.unshift(
-      ours.size === 0
-        ? { ok: false, text: `${job.query}: no groups read from logsift --csv: ${csv.stdout.slice(0, 80)}` }
-        : diff.length === 0
-          ? { ok: true, text: `${job.query}: ${ours.size} groups, equal to mawk` }
-          : { ok: false, text: `${job.query}: ${diff.slice(0, 5).join('; ')}` },
-    );
-  } else {
-    checks.unshift(numberCheck(job, csvNumber(csv.stdout, job.query), estimate, parsePlainNumber(mawkText)));
-  }
-  return checks;
-}
-
-async function runJob(job: Job, file: string, runs: number): Promise<JobResult> {
+async function runJob(job: Job, ctx: CheckContext, runs: number): Promise<JobResult> {
   const aggregate = job.answer !== 'lines';
   const mode: StdoutMode = aggregate ? 'capture' : 'discard';
-  const runners = [
-    new ToolRunner('logsift', logsiftCommand(job.query, file), mode),
-    new ToolRunner('mawk', job.mawk(file), mode),
-    new ToolRunner('naive', { cmd: process.execPath, args: [NAIVE, job.id, file] }, mode),
+  const settings = jobsSettings(job, CORES).map(
+    (jobs) => new ToolRunner('logsift', logsiftCommand(ctx.cli, job.query, ctx.file, jobs), mode, jobs),
+  );
+  const peers = [
+    new ToolRunner('mawk', job.mawk(ctx.file), mode),
+    new ToolRunner('naive', { cmd: process.execPath, args: [NAIVE, job.id, ctx.file] }, mode),
   ];
+  const runners = [...settings, ...peers];
   for (let r = 0; r < runs; r++) {
     for (const runner of runners) await runner.runOnce(`${job.id} run ${r + 1}/${runs}`);
   }
   progress(`  ${job.id}: checking answers`);
-  const checks = aggregate ? await checkAggregate(job, file, runners) : await checkFilter(job, runners);
+  const checks = aggregate ? await checkAggregate(job, ctx, settings, peers) : await checkLines(job, ctx, settings, peers);
   for (const c of checks) if (c.ok === false) progress(`!!! MISMATCH ${job.id}: ${c.text}`);
 
-  const [logsift, mawk] = runners.map((r) => r.result);
-  const ratio = logsift!.medianS / mawk!.medianS;
+  // The target judges logsift's fastest setting; a failed setting has a NaN median and never wins.
+  const timed = settings.filter((s) => Number.isFinite(s.result.medianS));
+  const best = timed.reduce<ToolRunner | undefined>((b, s) => (b === undefined || s.result.medianS < b.result.medianS ? s : b), undefined);
+  const mawk = peers[0]!.result;
+  const ratio = (best?.result.medianS ?? NaN) / mawk.medianS;
   return {
     job: job.id,
     query: job.query,
     tools: runners.map((r) => r.result),
     targetRatio: job.targetRatio,
+    bestJobs: best?.result.jobs ?? NaN,
     ratio,
     pass: Number.isFinite(ratio) ? ratio <= job.targetRatio : null,
     checks,
   };
 }
 
-async function runSize(label: string, jobs: Job[], runs: number): Promise<SizeResult> {
+async function runSize(label: string, jobs: Job[], runs: number, cli: string): Promise<SizeResult> {
   const lines = parseCount(label);
   progress(`== ${label}: preparing ${lines} lines in ${DATA_DIR}`);
   const data = ensureAccessLog(DATA_DIR, label, lines);
@@ -273,41 +160,23 @@ async function runSize(label: string, jobs: Job[], runs: number): Promise<SizeRe
   const floor = new ToolRunner('wc -l', { cmd: 'wc', args: ['-l', data.file] }, 'capture');
   for (let r = 0; r < runs; r++) await floor.runOnce(`floor run ${r + 1}/${runs}`);
 
+  const ctx: CheckContext = { cli, file: data.file, bytes: data.bytes };
   const results: JobResult[] = [];
-  for (const job of jobs) results.push(await runJob(job, data.file, runs));
-  return { label, lines, bytes: data.bytes, file: data.file, floor: floor.result, jobs: results };
-}
-
-function flatness(sizes: SizeResult[], jobs: Job[]): FlatnessResult[] {
-  if (sizes.length < 2) return [];
-  const bySize = [...sizes].sort((a, b) => a.lines - b.lines);
-  const small = bySize[0]!;
-  const large = bySize[bySize.length - 1]!;
-  const rss = (s: SizeResult, id: string) =>
-    s.jobs.find((j) => j.job === id)?.tools.find((t) => t.tool === 'logsift')?.peakRssMiB ?? NaN;
-  return jobs
-    .filter((j) => j.flatRss)
-    .map((j) => {
-      const smallRssMiB = rss(small, j.id);
-      const largeRssMiB = rss(large, j.id);
-      return {
-        job: j.id,
-        smallLabel: small.label,
-        largeLabel: large.label,
-        smallRssMiB,
-        largeRssMiB,
-        capMiB: RSS_CAP_MIB,
-        pass: judgeFlatness(smallRssMiB, largeRssMiB, RSS_CAP_MIB),
-      };
-    });
+  const scaling: ScalingResult[] = [];
+  for (const job of jobs) {
+    const result = await runJob(job, ctx, runs);
+    results.push(result);
+    const s = scalingOf(job, result);
+    if (s) scaling.push(s);
+  }
+  return { label, lines, bytes: data.bytes, file: data.file, floor: floor.result, jobs: results, scaling };
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const jobs = selectJobs(options.only);
-  cli = options.cli;
-  if (!existsSync(cli)) {
-    progress(`note: ${cli} is missing (build with \`npx tsc -p .\`); logsift rows will show FAILED`);
+  if (!existsSync(options.cli)) {
+    progress(`note: ${options.cli} is missing (build with \`npx tsc -p .\`); logsift rows will show FAILED`);
   }
   if (rssMethod() === 'proc-sample') {
     progress('note: /usr/bin/time (GNU time) is missing: run `apt-get install time` for exact peak RSS; sampling /proc instead');
@@ -316,21 +185,36 @@ async function main(): Promise<void> {
   machine['package'] = `logsift ${(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version}`;
 
   const sizes: SizeResult[] = [];
-  for (const label of options.sizes) sizes.push(await runSize(label, jobs, options.runs));
-  const results: BenchResults = { machine, runs: options.runs, sizes, flatness: flatness(sizes, jobs) };
-
-  if (options.json) {
-    process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-    return;
-  }
-  const parts = [formatMachine(machine), ...sizes.map((s) => formatSize(s, options.runs))];
-  const flat = formatFlatness(results);
-  if (flat) parts.push(flat);
-  else if (jobs.some((j) => j.flatRss)) parts.push('(RSS flatness needs two sizes, e.g. --sizes 1m,10m)');
-  parts.push(formatCommands(results));
-  process.stdout.write(parts.join('\n\n') + '\n');
+  for (const label of options.sizes) sizes.push(await runSize(label, jobs, options.runs, options.cli));
+  const flat = flatness(sizes, jobs);
   const mismatches = sizes.flatMap((s) => s.jobs.flatMap((j) => j.checks.filter((c) => c.ok === false)));
-  if (mismatches.length > 0) process.stdout.write(`\n!!! ${mismatches.length} answer mismatch(es): see "answers" above\n`);
+  const results: BenchResults = {
+    machine,
+    runs: options.runs,
+    cores: CORES,
+    sizes,
+    flatness: flat,
+    targets: judgeTargets(sizes, flat, jobs),
+    mismatches: mismatches.length,
+  };
+
+  if (options.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  else {
+    const parts = [formatMachine(machine)];
+    for (const s of sizes) parts.push(...[formatSize(s, options.runs), formatScaling(s)].filter(Boolean));
+    const flatText = formatFlatness(results);
+    if (flatText) parts.push(flatText);
+    else if (jobs.some((j) => j.flatRss)) parts.push('(RSS flatness needs two sizes, e.g. --sizes 1m,10m)');
+    parts.push(formatTargets(results.targets), formatCommands(results));
+    process.stdout.write(parts.filter(Boolean).join('\n\n') + '\n');
+  }
+  if (mismatches.length > 0) {
+    // Beside the tables, or on stderr when stdout is JSON, so nobody reading either misses it.
+    const text = `!!! ${mismatches.length} answer mismatch(es):\n${mismatches.map((c) => `!!!   ${c.text}`).join('\n')}\n`;
+    if (options.json) process.stderr.write(text);
+    else process.stdout.write(`\n${text}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err: unknown) => {
