@@ -110,12 +110,11 @@ test('writing to a full disk is a one-line error with exit 1', () => {
   assert.equal(r.stderr, 'logsift: cannot write output: no space left on device\n');
 });
 
-test('a closed standard output is reported like cat does', () => {
-  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" --no-progress count >&-`], { input: INPUT, encoding: 'utf8' });
-  assert.equal(r.status, 1);
-  assert.equal(r.stderr, 'logsift: cannot write output: standard output is closed\n');
+test('a discarded standard output is fine, however the parent discards it', () => {
+  const ignored = spawnSync(process.execPath, [cliPath, '--no-progress', 'count'], { input: INPUT, stdio: ['pipe', 'ignore', 'pipe'], encoding: 'utf8' });
+  assert.equal(ignored.status, 0, `a parent's stdio 'ignore': ${ignored.stderr}`);
   const devnull = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" --no-progress count > /dev/null`], { input: INPUT, encoding: 'utf8' });
-  assert.equal(devnull.status, 0, 'a real /dev/null is fine');
+  assert.equal(devnull.status, 0, 'a shell redirect to /dev/null');
 });
 
 test('more groups than --max-groups: the kept groups stay exact, the run says so and exits 1', () => {

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { runQuery } from '../engine/run-query.js';
 import type { OutputKind, QueryRunSpec } from '../engine/spec.js';
+import { resolveBound } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 
@@ -61,6 +62,8 @@ interface QueryOptions {
   strict?: boolean;
   profile?: boolean;
   jobs?: number;
+  since?: string;
+  until?: string;
   maxLineLength: number;
   distinctLimit: number;
   percentileLimit: number;
@@ -81,6 +84,8 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .addOption(new Option('--ndjson', 'print results as one JSON object per line').conflicts(['csv', 'table']))
     .addOption(new Option('--csv', 'print results as CSV (RFC 4180)').conflicts(['table']))
     .option('--table', 'print results as an aligned table (the default for aggregates)')
+    .option('--since <time>', 'only records at or after this time: 2015-05-17T10:00:00Z, "2015-05-17 10:00" (the log\'s own clock), or a duration back from now (30m, 1h, 2d)')
+    .option('--until <time>', 'only records before this time (same forms as --since)')
     .option('--strict', 'stop at the first line that does not match the format')
     .option('--profile', 'print per-stage records, time and peak memory on stderr')
     .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt)
@@ -107,9 +112,13 @@ function querySpec(first: string | undefined, rest: readonly string[], opts: Que
     progress?.clear();
     io.errorLine(line);
   };
+  const now = Date.now();
   return {
     query,
     inputs,
+    now,
+    ...(opts.since !== undefined ? { since: resolveBound('--since', opts.since, now) } : {}),
+    ...(opts.until !== undefined ? { until: resolveBound('--until', opts.until, now) } : {}),
     format: opts.format,
     output,
     strict: opts.strict ?? false,

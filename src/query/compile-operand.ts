@@ -111,7 +111,21 @@ function arithReader<B>(expr: ArithExpr, scope: ReaderScope<B>): FieldReader<B> 
       return x === undefined || y === undefined ? null : x + y;
     });
   }
+  if (expr.op === '+' && (l.type === 'any' || r.type === 'any') && l.type !== 'number' && r.type !== 'number' && l.type !== 'time' && r.type !== 'time') {
+    // Types known only per value (JSON fields, rows after an aggregate): two strings join, as
+    // the checker lets two string fields do; anything else adds as numbers.
+    const numeric = numericArith(expr, l, r, NUMBER_OPS['+'], name);
+    return valueReader(name, 'any', (b, row) => {
+      const x = l.value(b, row);
+      const y = r.value(b, row);
+      return typeof x === 'string' && typeof y === 'string' ? x + y : numeric.value(b, row);
+    });
+  }
   const f = expr.op === '/' && (writtenAsFraction(expr.left) || writtenAsFraction(expr.right)) ? FRACTION_DIVIDE : NUMBER_OPS[expr.op];
+  return numericArith(expr, l, r, f, name);
+}
+
+function numericArith<B>(expr: ArithExpr, l: FieldReader<B>, r: FieldReader<B>, f: NumberOp, name: string): FieldReader<B> {
   const num = (b: B, row: number): number => f(l.num(b, row), r.num(b, row));
   return {
     name,
@@ -122,14 +136,17 @@ function arithReader<B>(expr: ArithExpr, scope: ReaderScope<B>): FieldReader<B> 
       return x === x ? String(x) : undefined;
     },
     value: (b, row) => {
-      const x = num(b, row);
-      if (x !== x) return null;
-      // Integers past 2^53 (ids, byte totals) stay exact where the inputs were exact integers.
-      if (Number.isInteger(x) && (x > MAX_SAFE || x < -MAX_SAFE)) {
-        const exact = exactArith(expr.op, l.value(b, row), r.value(b, row));
+      const x = l.num(b, row);
+      const y = r.num(b, row);
+      const z = f(x, y);
+      if (z !== z) return null;
+      // Integers past 2^53 (ids, byte totals) stay exact where the inputs were exact integers:
+      // doubles there are rounded, in the inputs or in the result.
+      if (Number.isInteger(x) && Number.isInteger(y) && (x > MAX_SAFE || x < -MAX_SAFE || y > MAX_SAFE || y < -MAX_SAFE || z > MAX_SAFE || z < -MAX_SAFE)) {
+        const exact = f === FRACTION_DIVIDE ? null : exactArith(expr.op, l.value(b, row), r.value(b, row));
         if (exact !== null) return exact;
       }
-      return x;
+      return z;
     },
   };
 }

@@ -778,6 +778,15 @@ class Parser {
 
   /** A function's argument: a value, or a condition (which becomes a true/false value). */
   private argument(expected: string): Operand {
+    // A plain value (`1`, `bytes / 2`, `"x"`) ends at ',' or ')'; anything else is a condition.
+    const saved = this.mark();
+    try {
+      const value = this.value(expected);
+      if (Parser.isOp(this.peek(), ',') || Parser.isOp(this.peek(), ')')) return value;
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error;
+    }
+    this.reset(saved);
     const expr = this.expr(expected);
     if (expr.kind === 'truthy') return expr.field;
     if (expr.kind === 'bool') return expr;
