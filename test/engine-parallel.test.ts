@@ -33,6 +33,13 @@ const QUERIES = [
   'fields host, status',
   'host == "piweba3y.prodigy.com" | fields time, url',
   'count by host | where count > 100 | sort count desc',
+  'let kb = bytes / 1024 | kb > 10 | count, sum(kb) by status / 100',
+  'parse /^\\/(?<dir>[^\\/?]+)/ from path | count by dir | sort count desc | head 5',
+  'first(url), last(url), sample(line), count by status',
+  'count_distinct(host, status), median(bytes) by method',
+  'top 2 url by status',
+  'count by bin(time, 1d) | sort bin(time,1d)',
+  'fields host, kb = bytes / 1024.0, lower(split(path, "/")[1]) | head 20',
 ];
 
 function sift(args: readonly string[], jobs: number): { code: number | null; stdout: string; stderr: string } {
@@ -58,6 +65,14 @@ for (const query of QUERIES) {
     }
   });
 }
+
+test('--since and --until mean the same window on several threads', { skip }, () => {
+  const args = ['--since', '1995-07-05 12:00', '--until', '1995-07-07T00:00:00-04:00', 'count by status', ...NASA];
+  const one = sift(args, 1);
+  assert.equal(one.code, 0, one.stderr);
+  assert.notEqual(one.stdout, sift(['count by status', ...NASA], 1).stdout, 'the window leaves records out');
+  assert.equal(sift(args, 2).stdout, one.stdout);
+});
 
 test('--json and --csv of a filter stream the same bytes on several threads', { skip }, () => {
   for (const output of ['--json', '--ndjson', '--csv', '--table']) {

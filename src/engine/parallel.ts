@@ -239,6 +239,10 @@ function passSpec(spec: QueryRunSpec): QueryRunSpec {
     strict: spec.strict,
     maxLineLength: spec.maxLineLength,
     limits: spec.limits,
+    // One now and one time window for every thread of the run.
+    ...(spec.now !== undefined ? { now: spec.now } : {}),
+    ...(spec.since !== undefined ? { since: spec.since } : {}),
+    ...(spec.until !== undefined ? { until: spec.until } : {}),
     inputs: [],
     profile: false,
   };
