@@ -196,3 +196,18 @@ test('type errors of expressions point at the culprit', () => {
   assert.deepEqual(typeError('count by bin(host, 10)'), ['bin with a number width needs a number, but host is a string field', 13]);
   assert.deepEqual(typeError('host[0] == 1 and split(host, ".")["x"] == "a"')[1], 34);
 });
+
+test('nginx variables and Apache header directives are names of their fields', () => {
+  const line = '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8" "9.9.9.9"\n';
+  const nginx = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"';
+  assert.equal(
+    csv(['fields $http_user_agent, agent, $remote_addr, body_bytes_sent, http_x_forwarded_for', '--format', nginx], line),
+    'http_user_agent,agent,remote_addr,body_bytes_sent,http_x_forwarded_for\ncurl/8,curl/8,1.2.3.4,5,9.9.9.9\n',
+  );
+  assert.equal(csv(['http_user_agent startswith "curl" and $status == 200 | count', '--format', nginx], line), 'count\n1\n');
+  const apache = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i"';
+  assert.equal(
+    csv(['count by x_forwarded_for, http_x_forwarded_for, user_agent, http_user_agent', '--format', apache], line),
+    'x_forwarded_for,http_x_forwarded_for,user_agent,http_user_agent,count\n9.9.9.9,9.9.9.9,curl/8,curl/8,1\n',
+  );
+});

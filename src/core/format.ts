@@ -7,6 +7,8 @@ export type FieldType = 'string' | 'number' | 'time' | 'any';
 export interface FieldSpec {
   readonly name: string;
   readonly type: FieldType;
+  /** Other names queries may use for it (nginx's `http_user_agent` for `agent`); they resolve to `name`. */
+  readonly aliases?: readonly string[];
 }
 
 /**

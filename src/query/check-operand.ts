@@ -26,6 +26,8 @@ import { parseInstant } from './time-literal.js';
 /** What a stage sees: a name -> type map (null: any name, typed any) and how to explain it. */
 export interface ScopeState {
   readonly columns: ReadonlyMap<string, FieldType> | null;
+  /** Other names of the format's fields (alias -> name), in the record phase. */
+  readonly aliases?: ReadonlyMap<string, string>;
   readonly phase: 'record' | 'row';
   /** "known fields" / "columns after the aggregate" ... for "unknown field" messages. */
   readonly describe: string;
@@ -52,6 +54,10 @@ export class OperandChecker {
     if (scope.columns === null) return { ref, type: 'any' };
     const type = scope.columns.get(ref.name);
     if (type !== undefined) return { ref, type };
+    const canonical = scope.aliases?.get(ref.name);
+    const aliasType = canonical === undefined ? undefined : scope.columns.get(canonical);
+    // Kept as written: the format's reader answers to the alias, and rows are named as the user wrote.
+    if (aliasType !== undefined) return { ref, type: aliasType };
     // Keywords are case-insensitive, so `sort COUNT desc` names the column count.
     const lower = ref.name.toLowerCase();
     const lowerType = lower === 'count' ? scope.columns.get(lower) : undefined;

@@ -52,8 +52,11 @@ export interface TypedQuery {
 
 export function typecheck(query: Query, fields: readonly FieldSpec[] | null, options: Partial<CheckOptions> = {}): TypedQuery {
   const checker = new StageChecker(new OperandChecker({ now: options.now ?? Date.now() }));
+  const aliases = new Map<string, string>();
+  for (const f of fields ?? []) for (const alias of f.aliases ?? []) if (!fields!.some((g) => g.name === alias)) aliases.set(alias, f.name);
   let scope: ScopeState = {
     columns: fields === null ? null : new Map(fields.map((f) => [f.name, f.type])),
+    ...(aliases.size > 0 ? { aliases } : {}),
     phase: 'record',
     describe: 'known fields',
   };
@@ -96,6 +99,7 @@ class StageChecker {
         const out = new Map<string, FieldType>();
         const items = stage.fields.map((item) => {
           const { operand, type } = values.operand(item.value, scope);
+          // `fields COUNT` names the column count; any other name stays as written.
           const name = operand.kind === 'field' && item.value.kind === 'field' && item.name === item.value.name ? operand.name : item.name;
           addColumn(out, name, columnType(type), item.start);
           return { ...item, name, value: operand };

@@ -23,9 +23,13 @@ export class AccessLogFormat implements LogFormat {
     // Template fields in line order, the request's parts right after the request.
     const own = [...this.refs].filter(([name, ref]) => name === ref.name).map(([, ref]) => ref);
     const specs: FieldSpec[] = [];
+    const aliasesOf = (ref: AccessFieldRef): { aliases?: string[] } => {
+      const aliases = [...this.refs].filter(([name, other]) => other === ref && name !== ref.name).map(([name]) => name);
+      return aliases.length > 0 ? { aliases } : {};
+    };
     for (const ref of own) {
       if (ref.derived) continue;
-      specs.push({ name: ref.name, type: ref.type });
+      specs.push({ name: ref.name, type: ref.type, ...aliasesOf(ref) });
       if (ref.name === 'request') for (const part of own) if (part.derived) specs.push({ name: part.name, type: part.type });
     }
     this.fields = specs;

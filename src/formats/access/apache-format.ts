@@ -112,7 +112,7 @@ function timePattern(arg: string | undefined): string {
 }
 
 function field(directive: string, name: string, scan: ScanKind, extra: Partial<FieldItem> = {}): FieldItem {
-  return { kind: 'field', directive, name, aliases: [], scan, ...extra };
+  return { kind: 'field', directive, name, scan, ...extra, aliases: [...(extra.aliases ?? [])] };
 }
 
 function bad(format: string, why: string): UsageError {
@@ -173,10 +173,12 @@ function apacheField(format: string, directive: string, letter: string, arg: str
     case 'R': return field(directive, 'handler', 'token');
     case 'f': return field(directive, 'filename', 'token');
     case 'i': {
+      // A request header also answers to its own name (`%{X-Forwarded-For}i` as x_forwarded_for)
+      // and to nginx's variable for it (http_x_forwarded_for), so queries read the same either way.
       const header = snakeCase(needArg(format, directive, arg));
-      if (header === 'referer' || header === 'referrer') return field(directive, 'referer', 'text');
-      if (header === 'user_agent') return field(directive, 'agent', 'text');
-      return field(directive, `http_${header}`, 'text');
+      if (header === 'referer' || header === 'referrer') return field(directive, 'referer', 'text', { aliases: ['http_referer', header] });
+      if (header === 'user_agent') return field(directive, 'agent', 'text', { aliases: ['http_user_agent', 'user_agent'] });
+      return field(directive, `http_${header}`, 'text', { aliases: [header] });
     }
     case 'o': return field(directive, `sent_http_${snakeCase(needArg(format, directive, arg))}`, 'text');
     case 'e': return field(directive, `env_${snakeCase(needArg(format, directive, arg))}`, 'token');
