@@ -59,6 +59,7 @@ interface QueryOptions {
   csv?: boolean;
   table?: boolean;
   strict?: boolean;
+  malformed?: string;
   profile?: boolean;
   jobs?: number;
   maxLineLength: number;
@@ -81,7 +82,8 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .addOption(new Option('--ndjson', 'print results as one JSON object per line').conflicts(['csv', 'table']))
     .addOption(new Option('--csv', 'print results as CSV (RFC 4180)').conflicts(['table']))
     .option('--table', 'print results as an aligned table (the default for aggregates)')
-    .option('--strict', 'stop at the first line that does not match the format')
+    .option('--strict', 'stop at the first line that does not match the format (or that had to be repaired)')
+    .option('--malformed <file>', 'write every line that does not match its format to FILE, in input order')
     .option('--profile', 'print per-stage records, time and peak memory on stderr')
     .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt)
     .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
@@ -113,6 +115,7 @@ function querySpec(first: string | undefined, rest: readonly string[], opts: Que
     format: opts.format,
     output,
     strict: opts.strict ?? false,
+    ...(opts.malformed !== undefined ? { malformedPath: opts.malformed } : {}),
     profile: opts.profile ?? false,
     jobs: opts.jobs ?? defaultJobs(),
     maxLineLength: opts.maxLineLength,
