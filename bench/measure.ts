@@ -8,7 +8,7 @@
  * is a sample and can miss a short final peak.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,8 +52,13 @@ export async function measure(command: Command, mode: StdoutMode): Promise<Measu
       ? [GNU_TIME, ['-f', '%e %M', '-o', timeFile, command.cmd, ...command.args]]
       : [command.cmd, command.args];
 
+  // Discarded output goes to /dev/null opened write-only, as a shell's `> /dev/null` does: Node's
+  // 'ignore' opens it read-write, which logsift takes for a closed stdout that Node reopened
+  // (cli/main.ts) and refuses to run.
+  const devNull = mode === 'discard' ? openSync('/dev/null', 'w') : null;
   const started = process.hrtime.bigint();
-  const child = spawn(cmd, args, { stdio: ['ignore', mode === 'discard' ? 'ignore' : 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { stdio: ['ignore', devNull ?? 'pipe', 'pipe'] });
+  if (devNull !== null) closeSync(devNull);
   const chunks: Buffer[] = [];
   let lines = 0;
   child.stdout?.on('data', (chunk: Buffer) => {

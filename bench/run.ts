@@ -74,7 +74,7 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum,count-by-status,count-distinct,p99] [--json] [--cli PATH/logsift.mjs]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum,count-by-status,count-distinct,p99,line-contains,pattern] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);
@@ -204,14 +204,19 @@ function naiveCheck(job: Job, naiveText: string | undefined, mawkText: string): 
 }
 
 async function checkAggregate(job: Job, file: string, runners: ToolRunner[]): Promise<CheckResult[]> {
-  const [logsiftRun, mawkRun, naiveRun] = runners;
-  const mawkText = mawkRun?.firstStdout;
+  const run = (tool: ToolName): ToolRunner | undefined => runners.find((r) => r.result.tool === tool);
+  const logsiftRun = run('logsift');
+  const mawkText = run('mawk')?.firstStdout;
   if (mawkText === undefined) return [{ ok: false, text: `${job.query}: mawk gave no answer` }];
   const checks: CheckResult[] = [];
-  const naive = naiveCheck(job, naiveRun?.firstStdout, mawkText);
+  const naive = naiveCheck(job, run('naive')?.firstStdout, mawkText);
   if (naive) checks.push(naive);
+  const grepText = run('grep')?.firstStdout;
+  if (grepText !== undefined && parsePlainNumber(grepText) !== parsePlainNumber(mawkText)) {
+    checks.push({ ok: false, text: `${job.query}: grep (${grepText.trim().slice(0, 80)}) differs from mawk` });
+  }
 
-  const csv = await measure(logsiftCommand(job.query, file, ['--csv']), 'capture');
+  const csv = await measure(logsiftCommand(job.query, file, [...(job.logsiftArgs ?? []), '--csv']), 'capture');
   if (csv.exitCode !== 0) return [{ ok: false, text: `${job.query}: logsift --csv failed: ${failureText(csv)}` }, ...checks];
   const estimate = markedEstimate(logsiftRun?.firstStdout ?? '', csv.stderr);
 
@@ -235,9 +240,10 @@ async function runJob(job: Job, file: string, runs: number): Promise<JobResult> 
   const aggregate = job.answer !== 'lines';
   const mode: StdoutMode = aggregate ? 'capture' : 'discard';
   const runners = [
-    new ToolRunner('logsift', logsiftCommand(job.query, file), mode),
+    new ToolRunner('logsift', logsiftCommand(job.query, file, [...(job.logsiftArgs ?? [])]), mode),
     new ToolRunner('mawk', job.mawk(file), mode),
-    new ToolRunner('naive', { cmd: process.execPath, args: [NAIVE, job.id, file] }, mode),
+    ...(job.grep ? [new ToolRunner('grep', job.grep(file), mode)] : []),
+    ...(job.naive === false ? [] : [new ToolRunner('naive', { cmd: process.execPath, args: [NAIVE, job.id, file] }, mode)]),
   ];
   for (let r = 0; r < runs; r++) {
     for (const runner of runners) await runner.runOnce(`${job.id} run ${r + 1}/${runs}`);

@@ -78,6 +78,9 @@ export function compilePattern(spec: string): Template {
 
 const TYPES: Readonly<Record<string, ScanKind>> = { word: 'token', text: 'text', int: 'int', number: 'decimal' };
 
+/** `dd/MMM/yyyy:HH:mm:ss Z` as strftime: CLF, the access-log time. */
+const CLF_LAYOUT = '%d/%b/%Y:%H:%M:%S %z';
+
 /** The field of `%{name:type}`; `typeAt` is where the type starts in `spec`. */
 function capture(spec: string, name: string, type: string | null, typeAt: number): FieldItem {
   const field = (scan: ScanKind, strftime?: StrftimeScanner): FieldItem => ({
@@ -99,6 +102,9 @@ function capture(spec: string, name: string, type: string | null, typeAt: number
     }
     strftime = java.pattern;
   }
+  // The access-log time has its own fixed-position scanner, several times faster than the
+  // general strftime one.
+  if (strftime === CLF_LAYOUT) return field('clf_time');
   try {
     return field('strftime_time', compileStrftime(strftime));
   } catch (error) {
