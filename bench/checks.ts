@@ -24,7 +24,7 @@ function profileThreads(stderr: string): string {
 /** One untimed --profile run of a logsift setting; records the thread line on the runner. */
 async function profileRun(job: Job, ctx: CheckContext, runner: ToolRunner, mode: 'capture' | 'count-lines'): Promise<Measurement | undefined> {
   if (runner.result.error !== undefined) return undefined;
-  const m = await measure(logsiftCommand(ctx.cli, job.query, ctx.file, runner.result.jobs!, ['--profile']), mode);
+  const m = await measure(logsiftCommand(ctx.cli, job.query, ctx.file, runner.result.jobs!, [...(job.logsiftArgs ?? []), '--profile']), mode);
   runner.result.threads = m.exitCode === 0 ? profileThreads(m.stderr) : `failed (${failureText(m)})`;
   if (m.exitCode !== 0) return undefined;
   if (mode === 'capture') runner.outputs.add(m.stdout);
@@ -163,7 +163,7 @@ function naiveCheck(job: Job, naiveText: string | undefined, mawkText: string): 
 /** One logsift setting against mawk, read from a --csv run (the table's layout is not the contract). */
 async function againstMawk(job: Job, ctx: CheckContext, runner: ToolRunner, mawkText: string): Promise<{ check: CheckResult; estimate: boolean }> {
   const who = runner.label;
-  const csv = await measure(logsiftCommand(ctx.cli, job.query, ctx.file, runner.result.jobs!, ['--csv']), 'capture');
+  const csv = await measure(logsiftCommand(ctx.cli, job.query, ctx.file, runner.result.jobs!, [...(job.logsiftArgs ?? []), '--csv']), 'capture');
   if (csv.exitCode !== 0) return { check: { ok: false, text: `${job.query}: ${who} --csv failed: ${failureText(csv)}` }, estimate: false };
   const estimate = markedEstimate(runner.firstStdout ?? '', csv.stderr);
   if (job.answer !== 'groups') {
@@ -198,6 +198,10 @@ export async function checkAggregate(job: Job, ctx: CheckContext, settings: Tool
     }
     const naive = naiveCheck(job, peers.find((p) => p.result.tool === 'naive')?.firstStdout, mawkText);
     if (naive) checks.push(naive);
+    const grepText = peers.find((p) => p.result.tool === 'grep')?.firstStdout;
+    if (grepText !== undefined && parsePlainNumber(grepText) !== parsePlainNumber(mawkText)) {
+      checks.push({ ok: false, text: `${job.query}: grep (${grepText.trim().slice(0, 80)}) differs from mawk` });
+    }
   }
   checks.push(...sameAsJobs1(job, settings, new Map(), estimates));
   for (const s of settings) {

@@ -5,7 +5,7 @@
  */
 import type { Command } from './measure.js';
 
-export type JobId = 'filter' | 'status-404' | 'sum' | 'count-by-status' | 'count-distinct' | 'p99';
+export type JobId = 'filter' | 'status-404' | 'sum' | 'count-by-status' | 'count-distinct' | 'p99' | 'line-contains' | 'pattern';
 
 /** How a job's answer is shaped: matching lines (counted), one number, or counts per group. */
 export type AnswerKind = 'lines' | 'number' | 'groups';
@@ -29,6 +29,12 @@ export interface Job {
    * (shown only), else the least --jobs 2 / --jobs 1 speedup.
    */
   scaling: { targetSpeedup: number | null } | undefined;
+  /** Options given to logsift before the query (a `--format`). */
+  logsiftArgs?: readonly string[];
+  /** A grep peer answering the same question. */
+  grep?: (file: string) => Command;
+  /** Whether the naive Node peer (naive.ts) has this job (default true). */
+  naive?: boolean;
 }
 
 function mawk(program: string): (file: string) => Command {
@@ -50,7 +56,7 @@ const P99 =
   `mawk '{ if ($10 == "-") print 0; else print $10 }' "$1" | LC_ALL=C sort -n | ` +
   `mawk '{ v[NR] = $1 } END { r = int((99 * NR + 99) / 100); if (r < 1) r = 1; print v[r] }'`;
 
-export const JOBS: readonly Job[] = [
+const ACCESS_JOBS: readonly Job[] = [
   {
     id: 'filter',
     query: 'status >= 400 and path startswith "/api"',
@@ -120,6 +126,48 @@ export const JOBS: readonly Job[] = [
   },
 ];
 
+/**
+ * The combined layout as a `pattern:` format: what a user writes for a layout no built-in format
+ * knows, benchmarked on the same file as the built-in `combined`.
+ */
+const COMBINED_PATTERN =
+  'pattern:%{host:word} %{ident:word} %{user:word} [%{time:dd/MMM/yyyy:HH:mm:ss Z}] "%{request}" %{status:int} %{bytes:number} "%{referer}" "%{agent}"';
+
+/** Jobs of issue 8: the raw line as a field, and a pattern format, each against grep and mawk. */
+const FORMAT_JOBS: readonly Job[] = [
+  {
+    // Counted, not printed: grep stops at the first match when its output is /dev/null.
+    id: 'line-contains',
+    query: 'line contains "Googlebot" | count',
+    mawkText: `mawk 'index($0, "Googlebot") {n++} END {print n + 0}'`,
+    mawk: mawk('index($0, "Googlebot") {n++} END {print n + 0}'),
+    grep: (file) => ({ cmd: 'grep', args: ['-cF', 'Googlebot', file] }),
+    targetRatio: 1.0,
+    answer: 'number',
+    exact: true,
+    flatRss: true,
+    naive: false,
+    scaling: undefined,
+  },
+  {
+    id: 'pattern',
+    query: 'status >= 400 | count',
+    logsiftArgs: ['--format', COMBINED_PATTERN],
+    mawkText: `mawk '$9 >= 400 {n++} END {print n + 0}'`,
+    mawk: mawk('$9 >= 400 {n++} END {print n + 0}'),
+    // The same layout as an extended regular expression; grep -c counts the matching lines.
+    grep: (file) => ({ cmd: 'grep', args: ['-cE', '^[^ ]+ [^ ]+ [^ ]+ \\[[^]]+\\] "[^"]*" [4-9][0-9]{2} [-0-9]+ "[^"]*" "[^"]*"$', file] }),
+    targetRatio: 1.5,
+    answer: 'number',
+    exact: true,
+    flatRss: true,
+    naive: false,
+    scaling: undefined,
+  },
+];
+
+export const JOBS: readonly Job[] = [...ACCESS_JOBS, ...FORMAT_JOBS];
+
 const ALIASES: Record<string, JobId> = {
   filter: 'filter',
   'status-404': 'status-404',
@@ -132,6 +180,9 @@ const ALIASES: Record<string, JobId> = {
   count_distinct: 'count-distinct',
   distinct: 'count-distinct',
   p99: 'p99',
+  'line-contains': 'line-contains',
+  line: 'line-contains',
+  pattern: 'pattern',
 };
 
 /** "filter,sum" -> those jobs, in the table's order; throws on an unknown name. */

@@ -55,9 +55,8 @@ export async function measure(command: Command, mode: StdoutMode): Promise<Measu
       ? [GNU_TIME, ['-f', '%e %M', '-o', timeFile, command.cmd, ...command.args]]
       : [command.cmd, command.args];
 
-  // Discarded output goes to /dev/null opened write-only, as a shell's `> /dev/null` does. Node's
-  // 'ignore' opens it read-write, which is what Node does to a *closed* stdout, and logsift
-  // refuses to run on a closed stdout ("standard output is closed").
+  // Discarded output goes to /dev/null opened write-only, as a shell's `> /dev/null` does, so
+  // every tool sees the same kind of stdout.
   const devNull = mode === 'discard' ? openSync('/dev/null', 'w') : undefined;
   const started = process.hrtime.bigint();
   const child = spawn(cmd, args, { stdio: ['ignore', devNull ?? 'pipe', 'pipe'] });

@@ -1,7 +1,7 @@
 /** The benchmark's results, as the runner collects them and as `--json` prints them. */
 import type { JobId } from './jobs.js';
 
-export type ToolName = 'logsift' | 'mawk' | 'naive' | 'wc -l';
+export type ToolName = 'logsift' | 'mawk' | 'naive' | 'grep' | 'wc -l';
 
 export interface RunSample {
   wallS: number;

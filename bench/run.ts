@@ -71,7 +71,7 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99] [--json] [--cli PATH/logsift.mjs]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99,line-contains,pattern] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);
@@ -115,11 +115,12 @@ async function runJob(job: Job, ctx: CheckContext, runs: number): Promise<JobRes
   const aggregate = job.answer !== 'lines';
   const mode: StdoutMode = aggregate ? 'capture' : 'discard';
   const settings = jobsSettings(job, CORES).map(
-    (jobs) => new ToolRunner('logsift', logsiftCommand(ctx.cli, job.query, ctx.file, jobs), mode, jobs),
+    (jobs) => new ToolRunner('logsift', logsiftCommand(ctx.cli, job.query, ctx.file, jobs, [...(job.logsiftArgs ?? [])]), mode, jobs),
   );
   const peers = [
     new ToolRunner('mawk', job.mawk(ctx.file), mode),
-    new ToolRunner('naive', { cmd: process.execPath, args: [NAIVE, job.id, ctx.file] }, mode),
+    ...(job.grep ? [new ToolRunner('grep', job.grep(ctx.file), mode)] : []),
+    ...(job.naive === false ? [] : [new ToolRunner('naive', { cmd: process.execPath, args: [NAIVE, job.id, ctx.file] }, mode)]),
   ];
   const runners = [...settings, ...peers];
   for (let r = 0; r < runs; r++) {

@@ -79,7 +79,9 @@ test('logsift fields lists the fields of the detected format, with types and a s
     assert.deepEqual(accessRows.find((x) => x.field === 'agent'), { source: access, format: 'combined', field: 'agent', type: 'string', sample: 'Googlebot/2.1' });
     assert.deepEqual(accessRows.find((x) => x.field === 'status')?.type, 'number');
     const jsonRows = rows.filter((x) => x.source === json);
-    assert.deepEqual(jsonRows.map((x) => [x.field, x.type]), [['level', 'string'], ['n', 'mixed'], ['extra', 'boolean']]);
+    // `line`, the raw line, is every format's field (issue 8); its sample is the first line.
+    assert.deepEqual(jsonRows.map((x) => [x.field, x.type]), [['level', 'string'], ['n', 'mixed'], ['extra', 'boolean'], ['line', 'string']]);
+    assert.equal(jsonRows[3]!.sample, '{"level":"info","n":1}');
   });
 });
 

@@ -45,12 +45,12 @@ test('field specs: types and order of the named access formats', () => {
     [
       'host:string', 'ident:string', 'user:string', 'time:time', 'request:string', 'method:string',
       'url:string', 'path:string', 'query:string', 'protocol:string', 'status:number', 'bytes:number',
-      'referer:string', 'agent:string',
+      'referer:string', 'agent:string', 'line:string',
     ],
   );
   assert.deepEqual(
     resolveFormat('common').fields?.map((f) => f.name),
-    ['host', 'ident', 'user', 'time', 'request', 'method', 'url', 'path', 'query', 'protocol', 'status', 'bytes'],
+    ['host', 'ident', 'user', 'time', 'request', 'method', 'url', 'path', 'query', 'protocol', 'status', 'bytes', 'line'],
   );
   const vhost = resolveFormat('vhost_combined').fields?.map((f) => f.name) ?? [];
   assert.ok(vhost.includes('vhost') && vhost.includes('port') && vhost.includes('bytes'));

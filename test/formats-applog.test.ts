@@ -96,7 +96,7 @@ test('applog: projection on level alone (the level == "ERROR" hot path)', () => 
 test('applog: fields and types', () => {
   assert.deepEqual(
     applog.fields?.map((f) => `${f.name}:${f.type}`),
-    ['time:time', 'level:string', 'message:string', 'thread:string', 'logger:string'],
+    ['time:time', 'level:string', 'message:string', 'thread:string', 'logger:string', 'line:string'],
   );
   assert.equal(applog.parser(null).reader('status'), undefined);
 });

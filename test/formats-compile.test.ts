@@ -5,8 +5,9 @@ import { Instant } from '../src/core/value.js';
 import { FORMAT_NAMES, resolveFormat } from '../src/formats/registry.js';
 import { numOf, parseText, strOf, valueOf } from './formats-helpers.js';
 
+/** The format's own fields: without `line`, which every format has last (formats-line.test.ts). */
 function fieldNames(spec: string): string[] {
-  return resolveFormat(spec).fields?.map((f) => f.name) ?? [];
+  return resolveFormat(spec).fields?.map((f) => f.name).filter((name) => name !== 'line') ?? [];
 }
 
 function usageError(spec: string, pattern: RegExp): void {
@@ -22,7 +23,10 @@ function usageError(spec: string, pattern: RegExp): void {
 }
 
 test('registry names and aliases', () => {
-  assert.deepEqual([...FORMAT_NAMES], ['common', 'clf', 'combined', 'nginx', 'vhost_combined', 'json', 'logfmt', 'applog']);
+  assert.deepEqual([...FORMAT_NAMES], [
+    'common', 'clf', 'combined', 'nginx', 'vhost_combined', 'json', 'logfmt', 'applog', 'apache_error', 'syslog', 'rfc3164', 'rfc5424',
+  ]);
+  assert.equal(resolveFormat('rfc3164'), resolveFormat('syslog'));
   assert.equal(resolveFormat('clf'), resolveFormat('common'));
   assert.equal(resolveFormat('nginx'), resolveFormat('combined'));
   assert.equal(resolveFormat('COMBINED'), resolveFormat('combined'));
@@ -189,7 +193,7 @@ test('nginx log_format: "-" for a missing request time or upstream time reads as
 test('nginx log_format: a second time variable keeps its own name', () => {
   const p = parseText(resolveFormat('$time_local $status $msec'), '10/Oct/2000:13:55:36 -0700 200 1700000000.123');
   assert.deepEqual(p.malformed, []);
-  assert.deepEqual(p.parser.format.fields?.map((f) => f.name), ['time', 'status', 'msec']);
+  assert.deepEqual(p.parser.format.fields?.map((f) => f.name), ['time', 'status', 'msec', 'line']);
   assert.equal(numOf(p, 'time'), Date.UTC(2000, 9, 10, 20, 55, 36), 'unbracketed CLF time');
   assert.equal(numOf(p, 'msec'), 1700000000123);
 });

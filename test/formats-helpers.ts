@@ -77,8 +77,10 @@ export function spanText(p: Parsed, name: string, row = 0): string | undefined {
   const reader = p.parser.reader(name);
   if (!reader?.span) return undefined;
   const out = new Int32Array(2);
-  if (!reader.span(p.batch, row, out)) return undefined;
-  return p.batch.buf.toString('utf8', out[0], out[1]);
+  const bytes = reader.span(p.batch, row, out);
+  if (!bytes) return undefined;
+  // Usually the batch's buffer; a field named from a number (syslog's level) lies in its own.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', out[0], out[1]);
 }
 
 /** The content of a shared data file, or null (the caller skips) when it is absent. */
@@ -101,3 +103,6 @@ export function dataLines(relative: string): string[] | null {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/** test/fixtures/ of the project (tests run from dist/test/). */
+export const FIXTURES = new URL('../../test/fixtures/', import.meta.url).pathname;

@@ -60,6 +60,7 @@ interface QueryOptions {
   csv?: boolean;
   table?: boolean;
   strict?: boolean;
+  malformed?: string;
   profile?: boolean;
   jobs?: number;
   since?: string;
@@ -86,7 +87,8 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .option('--table', 'print results as an aligned table (the default for aggregates)')
     .option('--since <time>', 'only records at or after this time: 2015-05-17T10:00:00Z, "2015-05-17 10:00" (the log\'s own clock), or a duration back from now (30m, 1h, 2d)')
     .option('--until <time>', 'only records before this time (same forms as --since)')
-    .option('--strict', 'stop at the first line that does not match the format')
+    .option('--strict', 'stop at the first line that does not match the format (or that had to be repaired)')
+    .option('--malformed <file>', 'write every line that does not match its format to FILE, in input order')
     .option('--profile', 'print per-stage records, time and peak memory on stderr')
     .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt)
     .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
@@ -122,6 +124,7 @@ function querySpec(first: string | undefined, rest: readonly string[], opts: Que
     format: opts.format,
     output,
     strict: opts.strict ?? false,
+    ...(opts.malformed !== undefined ? { malformedPath: opts.malformed } : {}),
     profile: opts.profile ?? false,
     jobs: opts.jobs ?? defaultJobs(),
     maxLineLength: opts.maxLineLength,

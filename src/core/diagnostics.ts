@@ -13,6 +13,32 @@ interface MalformedTally {
   readonly samples: number[];
 }
 
+/**
+ * What a parser can say about a line beyond "it does not match": `glued`, two access-log lines
+ * run together (a lost line break: a second `host - - [time]` inside the first's request or
+ * agent), counted as malformed too; `quote` and `spaces`, a request read as written but
+ * repaired (an unescaped quote inside it; several spaces before the protocol, which url and path
+ * do not keep).
+ */
+export type LineNote = 'glued' | 'quote' | 'spaces';
+
+interface NoteTally {
+  readonly source: string;
+  readonly format: string;
+  readonly note: LineNote;
+  count: number;
+  readonly samples: number[];
+}
+
+/** Lines of a source read with a forced format, to tell "matched nothing" (see settleForcedFormats). */
+interface ForcedTally {
+  readonly source: string;
+  readonly format: string;
+  lines: number;
+  /** The format detection picks from the source's lines, when they matched nothing. */
+  looksLike: string | null;
+}
+
 interface LongLineTally {
   count: number;
   first: number;
@@ -30,6 +56,8 @@ export interface DiagnosticsData {
   readonly warnings: readonly string[];
   readonly malformed: readonly { source: string; format: string; count: number; samples: readonly number[] }[];
   readonly longLines: readonly { source: string; count: number; first: number; limit: number }[];
+  readonly notes: readonly { source: string; format: string; note: LineNote; count: number; samples: readonly number[] }[];
+  readonly forced: readonly { source: string; format: string; lines: number; looksLike: string | null }[];
 }
 
 /**
@@ -45,6 +73,8 @@ export class Diagnostics {
   private readonly warnings: string[] = [];
   private readonly malformed = new Map<string, MalformedTally>();
   private readonly longLines = new Map<string, LongLineTally>();
+  private readonly notes = new Map<string, NoteTally>();
+  private readonly forced = new Map<string, ForcedTally>();
 
   constructor(readonly samplesPerSource = 3) {}
 
@@ -71,6 +101,48 @@ export class Diagnostics {
     const tally = this.tally(source, format);
     tally.count++;
     if (tally.samples.length < this.samplesPerSource) tally.samples.push(line);
+  }
+
+  /** A line with a note (a glued line is also counted by lineMalformed). */
+  lineNoted(source: string, format: string, line: number, note: LineNote): void {
+    const key = `${source}\u0000${format}\u0000${note}`;
+    let tally = this.notes.get(key);
+    if (!tally) this.notes.set(key, (tally = { source, format, note, count: 0, samples: [] }));
+    tally.count++;
+    if (tally.samples.length < this.samplesPerSource) tally.samples.push(line);
+  }
+
+  /** `lines` more non-blank lines of the source went to the format the user forced. */
+  forcedLines(source: string, format: string, lines: number, looksLike: string | null = null): void {
+    const key = `${source}\u0000${format}`;
+    const tally = this.forced.get(key);
+    if (tally) {
+      tally.lines += lines;
+      tally.looksLike ??= looksLike;
+    } else this.forced.set(key, { source, format, lines, looksLike });
+  }
+
+  /**
+   * The rule for a forced format that matches nothing (issue 8): a source of which not one
+   * non-blank line matched the format the user forced is an input error, "0 of 10000 lines
+   * matched common; the file looks like combined" (the hint when detection picks another format
+   * from its lines), in place of its malformed-lines summary. Call once, after every part is
+   * merged; returns the errors it added, to be reported.
+   */
+  settleForcedFormats(): InputError[] {
+    const added: InputError[] = [];
+    for (const [key, t] of this.forced) {
+      const malformed = this.malformed.get(key);
+      if (t.lines === 0 || malformed === undefined || malformed.count < t.lines) continue;
+      this.malformed.delete(key);
+      this.lastTally = null;
+      const hint = t.looksLike !== null && t.looksLike !== t.format ? `; the file looks like ${t.looksLike}` : '';
+      const error = new InputError(t.source, `0 of ${t.lines} line${t.lines === 1 ? '' : 's'} matched ${t.format}${hint}`);
+      this.inputFailed(error);
+      added.push(error);
+    }
+    this.forced.clear();
+    return added;
   }
 
   lineTooLong(source: string, line: number, limit: number): void {
@@ -104,6 +176,8 @@ export class Diagnostics {
       warnings: [...this.warnings],
       malformed: [...this.malformed.values()].map((t) => ({ ...t, samples: [...t.samples] })),
       longLines: [...this.longLines].map(([source, t]) => ({ source, ...t })),
+      notes: [...this.notes.values()].map((t) => ({ ...t, samples: [...t.samples] })),
+      forced: [...this.forced.values()].map((t) => ({ ...t })),
     };
   }
 
@@ -122,6 +196,15 @@ export class Diagnostics {
       const offset = lineOffset(m.source);
       for (const line of m.samples) if (tally.samples.length < this.samplesPerSource) tally.samples.push(line + offset);
     }
+    for (const n of data.notes) {
+      const offset = lineOffset(n.source);
+      const key = `${n.source}\u0000${n.format}\u0000${n.note}`;
+      let tally = this.notes.get(key);
+      if (!tally) this.notes.set(key, (tally = { source: n.source, format: n.format, note: n.note, count: 0, samples: [] }));
+      tally.count += n.count;
+      for (const line of n.samples) if (tally.samples.length < this.samplesPerSource) tally.samples.push(line + offset);
+    }
+    for (const f of data.forced) this.forcedLines(f.source, f.format, f.lines, f.looksLike);
     for (const l of data.longLines) {
       const offset = lineOffset(l.source);
       const tally = this.longLines.get(l.source);
@@ -130,12 +213,32 @@ export class Diagnostics {
     }
   }
 
-  /** One line per finding, e.g. `89 lines did not match combined (first: access.log:17, :40, :41)`. */
+  /**
+   * One line per finding, e.g. `89 lines did not match combined (first: access.log:17, :40, :41)`,
+   * with glued lines named after it (`, 2 of them two requests glued together (first: ...)`), and
+   * per file the requests repaired (`13 lines were repaired in xaa (common): 13 with several
+   * spaces before the protocol (first: xaa:87, :1029, :3001)`).
+   */
   summary(): string[] {
     const out: string[] = [];
+    const where = (source: string, samples: readonly number[]): string =>
+      samples.map((line, i) => (i === 0 ? `${source}:${line}` : `:${line}`)).join(', ');
     for (const t of this.malformed.values()) {
-      const where = t.samples.map((line, i) => (i === 0 ? `${t.source}:${line}` : `:${line}`)).join(', ');
-      out.push(`${t.count} line${t.count === 1 ? '' : 's'} did not match ${t.format} (first: ${where})`);
+      const glued = this.notes.get(`${t.source}\u0000${t.format}\u0000glued`);
+      const also = glued ? `, ${glued.count} of them two requests glued together (a lost line break; first: ${where(t.source, glued.samples)})` : '';
+      out.push(`${t.count} line${t.count === 1 ? '' : 's'} did not match ${t.format} (first: ${where(t.source, t.samples)})${also}`);
+    }
+    const repaired = new Map<string, NoteTally[]>();
+    for (const t of this.notes.values()) {
+      if (t.note === 'glued') continue;
+      const key = `${t.source}\u0000${t.format}`;
+      repaired.set(key, [...(repaired.get(key) ?? []), t]);
+    }
+    for (const tallies of repaired.values()) {
+      const { source, format } = tallies[0]!;
+      const total = tallies.reduce((n, t) => n + t.count, 0);
+      const parts = tallies.map((t) => `${t.count} with ${NOTE_TEXT[t.note]} (first: ${where(source, t.samples)})`);
+      out.push(`${total} line${total === 1 ? ' was' : 's were'} repaired in ${source} (${format}): ${parts.join(', ')}`);
     }
     out.push(...this.warnings, ...this.incomplete);
     for (const [source, t] of this.longLines) {
@@ -162,3 +265,14 @@ export class Diagnostics {
 
   private lastTally: MalformedTally | null = null;
 }
+
+/** How a note reads in messages (`two requests glued together`). */
+export function noteText(note: LineNote): string {
+  return NOTE_TEXT[note];
+}
+
+const NOTE_TEXT: Readonly<Record<LineNote, string>> = {
+  glued: 'two requests glued together',
+  quote: 'an unescaped quote inside the request',
+  spaces: 'several spaces before the protocol',
+};

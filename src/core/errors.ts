@@ -32,15 +32,20 @@ export class InputError extends UserError {
   }
 }
 
-/** `--strict` met a line that does not match the format: it names the line, and the run stops. */
+/**
+ * `--strict` met a line that does not match the format (or one the format had to repair): it
+ * names the line, and the run stops.
+ */
 export class StrictError extends UserError {
   constructor(
     readonly source: string,
     /** 1-based; relative to the start of the byte range when a pass read one. */
     readonly line: number,
     readonly format: string,
+    /** What is wrong with it, when more is known than "does not match" (`two requests glued together`). */
+    readonly reason?: string,
   ) {
-    super(`${source}:${line}: line does not match ${format}`, EXIT_INPUT);
+    super(`${source}:${line}: ${reason === undefined ? `line does not match ${format}` : `${reason} (${format})`}`, EXIT_INPUT);
     this.name = 'StrictError';
   }
 }

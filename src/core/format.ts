@@ -1,4 +1,5 @@
 import type { LineBatch } from './batch.js';
+import type { Source } from './source.js';
 import type { Value } from './value.js';
 
 /** Static type of a field. `time` values are Instants; `any` is decided per value (JSON, logfmt). */
@@ -10,6 +11,13 @@ export interface FieldSpec {
   /** Other names queries may use for it (nginx's `http_user_agent` for `agent`); they resolve to `name`. */
   readonly aliases?: readonly string[];
 }
+
+/**
+ * The raw line: a field of every format (listed last in `fields`, answered by every parser's
+ * reader(), with a span over the line's bytes). `record()` leaves it out: whole records printed
+ * as JSON or CSV already stand for their line, and doubling every line's size helps nobody.
+ */
+export const LINE_FIELD: FieldSpec = Object.freeze({ name: 'line', type: 'string' });
 
 /**
  * Reads one field of a parsed row. Readers are compiled once per (format, field) and called per
@@ -46,20 +54,28 @@ export interface RowParser {
   readonly format: LogFormat;
   /**
    * Parses the rows `b.sel[0..b.selCount)`, storing what readers need in `b.parsed`. Rows that do
-   * not match the format are removed from the selection (keeping order) and passed to onMalformed.
+   * not match the format are removed from the selection (keeping order) and passed to onMalformed
+   * (with `glued` when the line is two lines run together). Rows read as written but repaired
+   * (access logs' odd requests) stay selected and are passed to onRepaired, when given.
    */
-  parse(b: LineBatch, onMalformed: (row: number) => void): void;
+  parse(b: LineBatch, onMalformed: (row: number, note?: 'glued') => void, onRepaired?: (row: number, note: 'quote' | 'spaces') => void): void;
   /** A reader for the field, or undefined when this format can never have it. */
   reader(field: string): FieldReader | undefined;
-  /** All fields of the row as values, for --json / --ndjson output. */
+  /** All fields of the row as values, for --json / --ndjson output (not `line`: see LINE_FIELD). */
   record(b: LineBatch, row: number): Record<string, Value>;
 }
 
 export interface LogFormat {
   /** Registry name ("combined", "json", ...) or the format string it was compiled from. */
   readonly name: string;
-  /** Fields every record has; null when fields come from each line (JSON, logfmt). */
+  /** Fields every record has, `line` last; null when fields come from each line (JSON, logfmt). */
   readonly fields: readonly FieldSpec[] | null;
   /** Builds a parser that decodes at least `needed` (null = every field). */
   parser(needed: ReadonlySet<string> | null): RowParser;
+  /**
+   * For a format whose records are not lines of the input (`xml:ELEMENT`): rewrites a source's
+   * bytes, after decompression and before the line splitter, into lines the parser reads. It
+   * fails with an InputError naming the source. Such a source is never split into byte ranges.
+   */
+  transform?(source: Source, chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer>;
 }

@@ -1,5 +1,5 @@
 import type { LineBatch } from '../core/batch.js';
-import type { FieldReader, RowParser } from '../core/format.js';
+import { LINE_FIELD, type FieldReader, type RowParser } from '../core/format.js';
 import type { StageMeter } from '../core/meters.js';
 import type { Row } from '../core/row.js';
 import { LineWriter, type BytesOut } from '../output/line-writer.js';
@@ -118,7 +118,9 @@ export class RowsCollector implements Collector {
   private recordRows(b: LineBatch, parser: RowParser): Row[] {
     if (this.columns === null) {
       const fields = parser.format.fields;
-      this.columns = parser instanceof ExtendedParser ? parser.fieldNames() : fields === null ? [] : fields.map((f) => f.name);
+      // Records stand for their lines: `line` is a field to name, not a column of every record.
+      this.columns =
+        parser instanceof ExtendedParser ? parser.fieldNames() : fields === null ? [] : fields.filter((f) => f !== LINE_FIELD).map((f) => f.name);
       this.onColumns(this.columns, parser);
     }
     const columns = this.columns;

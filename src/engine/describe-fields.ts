@@ -1,8 +1,8 @@
-import type { FieldType, LogFormat } from '../core/format.js';
+import { LINE_FIELD, type FieldType, type LogFormat } from '../core/format.js';
 import { RunContext } from '../core/run-context.js';
 import type { Source } from '../core/source.js';
 import { Instant, type Value } from '../core/value.js';
-import { resolveFormat } from '../formats/registry.js';
+import { resolveFormat, transformOf } from '../formats/registry.js';
 import { cat, open } from '../io/cat.js';
 import { findSources } from '../io/find.js';
 import { lines } from '../io/lines.js';
@@ -49,9 +49,11 @@ export async function describeFields(
     const seen = new Map<string, { type: FieldDescription['type'] | 'null'; sample: Value }>();
     let records = 0;
     const batches = parse(ctx, { ...(forced ? { format: forced } : {}), onFormat: (_s, f) => (format = f) })(
-      pipe(fromList([source]), open(ctx), cat(ctx), lines(ctx)),
+      pipe(fromList([source]), open(ctx, transformOf(forced)), cat(ctx), lines(ctx)),
     );
     for await (const b of batches) {
+      // `line` is every format's field, and no record() holds it: its sample is the first line.
+      if (b.selCount > 0 && !seen.has(LINE_FIELD.name)) seen.set(LINE_FIELD.name, { type: 'string', sample: b.text(b.sel[0]!) });
       for (let i = 0; i < b.selCount && records < RECORDS_SAMPLED; i++, records++) {
         const record = b.parser!.record(b, b.sel[i]!);
         for (const [name, value] of Object.entries(record)) {
@@ -71,7 +73,10 @@ export async function describeFields(
     const fields: FieldDescription[] =
       fixed !== null
         ? fixed.map((f) => ({ name: f.name, type: f.type as FieldDescription['type'], sample: seen.get(f.name)?.sample ?? null }))
-        : [...seen].map(([name, { type, sample }]) => ({ name, type: type === 'null' ? 'any' : type, sample }));
+        : [...seen]
+            .filter(([name]) => name !== LINE_FIELD.name)
+            .concat(seen.has(LINE_FIELD.name) ? [[LINE_FIELD.name, seen.get(LINE_FIELD.name)!]] : [])
+            .map(([name, { type, sample }]) => ({ name, type: type === 'null' ? 'any' : type, sample }));
     out.push({ source: source.name, format: (format as LogFormat).name, fields });
   }
   return out;

@@ -3,6 +3,7 @@ import { StrictError, UserError } from '../core/errors.js';
 import type { Row } from '../core/row.js';
 import type { Source } from '../core/source.js';
 import { decodeValues } from '../core/value-codec.js';
+import { resolveFormat } from '../formats/registry.js';
 import { splitIntoRanges } from '../io/read-range.js';
 import { sniffSource } from '../io/open.js';
 import { makeRowComparator } from '../operators/compare.js';
@@ -62,9 +63,11 @@ export async function planUnits(spec: QueryRunSpec, sources: readonly Source[]):
   const { minRange } = sizes();
   const rangeSize = Math.min(MAX_RANGE, Math.max(minRange, Math.ceil(total / (jobs * UNITS_PER_WORKER))));
   const units: Unit[] = [];
+  // A format that rewrites its bytes (xml:) reads each document whole.
+  const whole = spec.format !== undefined && resolveFormat(spec.format).transform !== undefined;
   for (const source of sources) {
     const size = source.size ?? 0;
-    if (size < 2 * rangeSize || (await sniffSource(source)) !== null) {
+    if (whole || size < 2 * rangeSize || (await sniffSource(source)) !== null) {
       units.push({ source });
       continue;
     }
@@ -139,7 +142,7 @@ export async function runParallel(
   const dispatch = (worker: Worker): void => {
     if (stopping || dispatched >= units.length) return;
     const unit = dispatched++;
-    worker.postMessage({ type: 'run', unit, spec: passSpec(spec), input: units[unit]! } satisfies ToWorker);
+    worker.postMessage({ type: 'run', unit, spec: passSpec(spec), input: units[unit]!, keepMalformed: hooks.malformed !== undefined } satisfies ToWorker);
   };
   /** Writes what the unit whose turn it is holds, and moves on past finished units, in order. */
   const advance = (): void => {
@@ -173,6 +176,11 @@ export async function runParallel(
       case 'bytes':
         piece(worker, message.unit, () =>
           hooks.bytes?.(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength)),
+        );
+        return;
+      case 'malformed':
+        piece(worker, message.unit, () =>
+          hooks.malformed?.(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength)),
         );
         return;
       case 'rows':
@@ -252,7 +260,7 @@ function passSpec(spec: QueryRunSpec): QueryRunSpec {
 function failureError(failure: WorkerFailure, unit: Unit, merger: PartialMerger): Error {
   switch (failure.kind) {
     case 'strict':
-      return new StrictError(failure.source, failure.line + (unit.source.range ? merger.linesBefore(failure.source) : 0), failure.format);
+      return new StrictError(failure.source, failure.line + (unit.source.range ? merger.linesBefore(failure.source) : 0), failure.format, failure.reason);
     case 'query':
       return new QueryError(failure.message, failure.column, failure.unknownField);
     case 'user':

@@ -4,7 +4,7 @@ import type { LogFormat, RowParser } from '../core/format.js';
 import type { Row } from '../core/row.js';
 import { RunContext } from '../core/run-context.js';
 import type { Source } from '../core/source.js';
-import { resolveFormat } from '../formats/registry.js';
+import { resolveFormat, transformOf } from '../formats/registry.js';
 import { cat, open } from '../io/cat.js';
 import { lines } from '../io/lines.js';
 import { compilePredicate } from '../query/compile.js';
@@ -19,6 +19,7 @@ import { createAggregates, AggregateSink } from './aggregate-sink.js';
 import { JsonRecordsCollector, LinesCollector, RowsCollector, TopRowsCollector, type Collector } from './collect.js';
 import { meterData, type MeterData, type Partial } from './partial.js';
 import { encodePartial, type EncodedPartial } from './partial-codec.js';
+import { LineWriter } from '../output/line-writer.js';
 import { collectorPlan, planQuery, type CollectorPlan } from './plan.js';
 import type { PassSpec } from './spec.js';
 import { windowPredicate } from './time-window.js';
@@ -36,6 +37,8 @@ export interface PassInput {
 export interface PassHooks {
   /** Lines mode: selected original lines (and JSON records) as bytes, in input order. */
   bytes?(data: Buffer): void;
+  /** Malformed lines, as bytes ending in newlines, in input order (`--malformed FILE`); unset: not kept. */
+  malformed?(data: Buffer): void;
   /** Rows mode: rows of `columns`; false when no more are wanted. */
   rows?(columns: readonly string[], rows: Row[]): boolean;
   /** Awaited once per batch when it returns a promise: backpressure from the output. */
@@ -80,6 +83,8 @@ export class PassRunner {
   private readonly parseStage: Stage<LineBatch, LineBatch> | null;
   private readonly recordStages: Stage<LineBatch, LineBatch>[];
   private collector: Collector | null = null;
+  /** Malformed lines on their way to hooks.malformed. */
+  private readonly malformedOut: LineWriter | null;
   private readonly kept: { table: AggregateSink | null; top: TopSink | null; topRows: TopRowsCollector | null } = {
     table: null,
     top: null,
@@ -111,10 +116,12 @@ export class PassRunner {
     if (this.forced) this.meetFormat({ name: 'query', path: null, size: null }, this.forced);
     this.collecting = collectorPlan(untyped, spec.output);
     // Stages are made once (their meters and compiled parts last) and run again for each part.
-    this.openStage = open(ctx);
+    this.openStage = open(ctx, transformOf(this.forced));
     this.catStage = cat(ctx);
     this.linesStage = lines(ctx);
     const needed = this.collecting.kind === 'records' ? null : neededFields(query);
+    const malformed = hooks.malformed;
+    const malformedOut = (this.malformedOut = malformed ? new LineWriter({ write: (data) => malformed.call(hooks, data) }) : null);
     this.parseStage =
       this.collecting.kind === 'raw'
         ? null
@@ -123,6 +130,7 @@ export class PassRunner {
             formatFor: (source) => this.formatOf.get(source),
             needed,
             onFormat: (source, format) => this.meetFormat(source, format),
+            ...(malformedOut ? { onMalformedLine: (b: LineBatch, row: number) => malformedOut.writeRow(b, row) } : {}),
           });
     const typedStep = (parser: RowParser, k: number) => this.plans.forFormat(parser.format, 'query').recordSteps[k]!;
     const window = spec.since !== undefined || spec.until !== undefined ? [this.windowStage()] : [];
@@ -173,6 +181,7 @@ export class PassRunner {
     }
     this.collector ??= this.build();
     this.collector.flush?.();
+    this.malformedOut?.flush();
     for (const input of inputs) this.formatOf.delete(input.source);
 
     const { kept } = this;

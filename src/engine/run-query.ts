@@ -1,5 +1,7 @@
 import { Diagnostics } from '../core/diagnostics.js';
-import type { UserError } from '../core/errors.js';
+import { closeSync, openSync } from 'node:fs';
+import { EXIT_INPUT, UserError } from '../core/errors.js';
+import { describeFsError } from '../io/fs-errors.js';
 import { RunContext } from '../core/run-context.js';
 import type { Source } from '../core/source.js';
 import { resolveFormat } from '../formats/registry.js';
@@ -49,11 +51,13 @@ export async function runQuery(given: QueryRunSpec): Promise<number> {
   if (spec.format !== undefined) meet(spec.format);
 
   const sink: ByteSink = spec.out ?? new FdSink(1);
+  const malformedSink = spec.malformedPath === undefined ? null : openMalformedFile(spec.malformedPath);
   const final = new FinalPhase(spec, () => plans.main(), collecting, sink, ctx);
   const hooks: PassHooks = {
     bytes: (data) => final.bytes(data),
     rows: (columns, rows) => final.rows(columns, rows),
-    ready: () => sink.ready(),
+    ...(malformedSink ? { malformed: (data: Buffer) => malformedSink.write(data) } : {}),
+    ready: () => bothReady(sink, malformedSink),
     stopped: () => final.done,
     onInputError: reportInputError,
     onFormat: meet,
@@ -66,8 +70,10 @@ export async function runQuery(given: QueryRunSpec): Promise<number> {
     : await runPass(spec, sources.map((source) => ({ source })), hooks);
 
   spec.onDone?.();
+  await malformedSink?.end();
   ctx.diagnostics.mergeData(found.toData());
   ctx.diagnostics.mergeData(partial.diagnostics);
+  for (const error of ctx.diagnostics.settleForcedFormats()) reportInputError(error);
   const missing = plans.failure();
   if (missing) throw missing; // no format of the run has a field the query uses
   await final.finish(partial);
@@ -82,4 +88,25 @@ export async function runQuery(given: QueryRunSpec): Promise<number> {
     say(formatProfile(meters, ctx.meters.elapsedMs(), Math.max(ctx.meters.peakHeapBytes, partial.peakHeapBytes), threads));
   }
   return ctx.diagnostics.inputErrors.length > 0 || ctx.diagnostics.incomplete.length > 0 ? 1 : 0;
+}
+
+/** The sink of `--malformed FILE` (created or truncated now, so a bad path fails before any reading). */
+function openMalformedFile(path: string): ByteSink {
+  try {
+    const fd = openSync(path, 'w');
+    const sink = new FdSink(fd);
+    const end = sink.end.bind(sink);
+    sink.end = () => end().finally(() => closeSync(fd));
+    return sink;
+  } catch (error) {
+    throw new UserError(`cannot write ${path}: ${describeFsError(error)}`, EXIT_INPUT);
+  }
+}
+
+/** Backpressure from both outputs: the results and the malformed lines. */
+function bothReady(a: ByteSink, b: ByteSink | null): Promise<void> | undefined {
+  const first = a.ready();
+  const second = b?.ready();
+  if (first && second) return Promise.all([first, second]).then(() => undefined);
+  return first ?? second;
 }

@@ -41,6 +41,8 @@ export interface QueryRunSpec extends PassSpec {
   readonly profile: boolean;
   /** Worker threads (default 1: this thread only). Small inputs stay on this thread anyway. */
   readonly jobs?: number;
+  /** A file to write every malformed line to, in input order (`--malformed FILE`). */
+  readonly malformedPath?: string;
   /** Where results go (default: standard output, file descriptor 1). */
   readonly out?: ByteSink;
   /** One message line for stderr (default: written to process.stderr). */

@@ -8,7 +8,7 @@ import type { PassSpec } from './spec.js';
 
 /** Messages from the pool to a worker. */
 export type ToWorker =
-  | { readonly type: 'run'; readonly unit: number; readonly spec: PassSpec; readonly input: PassInput }
+  | { readonly type: 'run'; readonly unit: number; readonly spec: PassSpec; readonly input: PassInput; readonly keepMalformed: boolean }
   /** The pool wrote one more of this worker's output pieces: one more may be in flight. */
   | { readonly type: 'ack' }
   /** No more output is wanted (a head downstream is satisfied): end the current pass early. */
@@ -16,7 +16,7 @@ export type ToWorker =
 
 /** Why a unit failed, as data: enough to throw the same error on the other side. */
 export type WorkerFailure =
-  | { readonly kind: 'strict'; readonly source: string; readonly line: number; readonly format: string }
+  | { readonly kind: 'strict'; readonly source: string; readonly line: number; readonly format: string; readonly reason?: string }
   | { readonly kind: 'query'; readonly message: string; readonly column: number; readonly unknownField?: string }
   | { readonly kind: 'user'; readonly message: string; readonly exitCode: number }
   | { readonly kind: 'internal'; readonly message: string; readonly stack?: string };
@@ -24,6 +24,8 @@ export type WorkerFailure =
 /** Messages from a worker to the pool; every one names the unit it is about. */
 export type FromWorker =
   | { readonly type: 'bytes'; readonly unit: number; readonly data: Uint8Array }
+  /** Malformed lines for `--malformed FILE`, credited like output bytes. */
+  | { readonly type: 'malformed'; readonly unit: number; readonly data: Uint8Array }
   | { readonly type: 'rows'; readonly unit: number; readonly columns: readonly string[]; readonly rows: unknown[][] }
   | { readonly type: 'format'; readonly unit: number; readonly format: string }
   | { readonly type: 'inputError'; readonly unit: number; readonly message: string }
@@ -66,12 +68,13 @@ export function serveWorker(): void {
   // One runner for every unit of the run: its compiled parsers and predicates stay warm.
   let runner: PassRunner | null = null;
   let unit = -1;
+  const send = (type: 'bytes' | 'malformed', data: Buffer): void => {
+    inFlight++;
+    const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : Buffer.from(data);
+    post({ type, unit, data: own }, [own.buffer as ArrayBuffer]);
+  };
   const hooks: PassHooks = {
-    bytes: (data) => {
-      inFlight++;
-      const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : Buffer.from(data);
-      post({ type: 'bytes', unit, data: own }, [own.buffer as ArrayBuffer]);
-    },
+    bytes: (data) => send('bytes', data),
     rows: (columns, rows) => {
       inFlight++;
       post({ type: 'rows', unit, columns, rows: rows.map((r) => encodeValues(r)) });
@@ -86,7 +89,7 @@ export function serveWorker(): void {
   async function runUnit(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     unit = message.unit;
     try {
-      runner ??= new PassRunner(message.spec, hooks);
+      runner ??= new PassRunner(message.spec, message.keepMalformed ? { ...hooks, malformed: (data) => send('malformed', data) } : hooks);
       const partial = await runner.run([message.input]);
       post({ type: 'done', unit: message.unit, partial: encodePartial(partial) });
     } catch (error) {
@@ -96,7 +99,9 @@ export function serveWorker(): void {
 }
 
 function describeFailure(error: unknown): WorkerFailure {
-  if (error instanceof StrictError) return { kind: 'strict', source: error.source, line: error.line, format: error.format };
+  if (error instanceof StrictError) {
+    return { kind: 'strict', source: error.source, line: error.line, format: error.format, ...(error.reason !== undefined ? { reason: error.reason } : {}) };
+  }
   if (error instanceof QueryError) {
     return { kind: 'query', message: error.message, column: error.column, ...(error.unknownField ? { unknownField: error.unknownField } : {}) };
   }

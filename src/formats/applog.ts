@@ -1,11 +1,13 @@
 import type { LineBatch } from '../core/batch.js';
 import { decodeText } from '../core/text.js';
 import { Instant, type Value } from '../core/value.js';
-import { COLON, DASH, LBRACKET, RBRACKET, SPACE, TAB, findByte } from './bytes.js';
-import type { FieldReader, FieldSpec, FieldType, LogFormat, RowParser } from '../core/format.js';
+import { COLON, DASH, DOT, LBRACKET, RBRACKET, SPACE, TAB, findByte } from './bytes.js';
+import { LINE_FIELD, type FieldReader, type FieldSpec, type FieldType, type LogFormat, type RowParser } from '../core/format.js';
+import { LINE_READER, withLineField } from './line-field.js';
 import { SpanState } from './span-state.js';
 import { newTimeOut } from './time/civil.js';
 import { IsoTimeScanner } from './time/iso-time.js';
+import { scanShortDateTime } from './time/short-date.js';
 
 /**
  * `applog`: levelled application logs, one record per line:
@@ -15,15 +17,21 @@ import { IsoTimeScanner } from './time/iso-time.js';
  *   2024-01-02 03:04:05.678 [worker-1] WARN  com.example.Bar - message
  *   [2024-01-02T03:04:05+01:00] [ERROR] message
  *   2024-01-02 03:04:05,678 - app.db - WARNING - message
+ *   2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: message   (Hadoop)
+ *   17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: message                       (Spark, log4j)
  *
  * An ISO-8601 timestamp (`T` or space between date and time, `.` or `,` before the fraction, zone
- * optional, optionally in brackets), then a level (TRACE DEBUG INFO NOTICE WARN WARNING ERROR
- * SEVERE FATAL CRITICAL, any case, padded or in brackets, a trailing `:` allowed), then the message.
- * An optional `[thread]` before or after the level, and a `logger -` before the message, are
- * recognised. A timestamp without a zone is taken as UTC (see time/iso-time.ts for why).
+ * optional, optionally in brackets) or log4j's `yy/MM/dd HH:mm:ss`, then a level (TRACE DEBUG
+ * INFO NOTICE WARN WARNING ERROR SEVERE FATAL CRITICAL, any case, padded or in brackets, a
+ * trailing `:` allowed), then the message. An optional `[thread]` before or after the level, and
+ * a logger before the message are recognised: `logger - ` anywhere, or log4j's `logger: ` (`%c:
+ * %m`) when the name is a class name (dotted, or with `$`), or any name after a `yy/MM/dd` time
+ * (that layout is log4j's own, whose pattern always writes the logger there; in free text after
+ * an ISO time, `ERROR Failed: disk full` must keep `Failed:` in its message). A timestamp without
+ * a zone is taken as UTC (see time/iso-time.ts for why).
  *
- * Fields: time, level, message, thread, logger. Lines that do not start this way (stack-trace
- * continuation lines, for instance) are malformed.
+ * Fields: time, level, message, thread, logger, line. Lines that do not start this way
+ * (stack-trace continuation lines, for instance) are malformed.
  *
  * Parsing is byte-level and stops right after the level when nothing later is needed: this is
  * the hot path of `level == "ERROR"`, where the level is compared as bytes via span().
@@ -47,7 +55,7 @@ const SLOT_OF: Record<string, number> = { time: TIME, level: LEVEL, thread: THRE
 
 export const applogFormat: LogFormat = {
   name: 'applog',
-  fields: FIELDS,
+  fields: withLineField(FIELDS),
   parser(needed: ReadonlySet<string> | null): RowParser {
     return new ApplogParser(needed);
   },
@@ -112,6 +120,9 @@ class ApplogParser implements RowParser {
     if (bracketed) p++;
     const timeStart = p;
     p = this.iso.scan(buf, p, e, this.time);
+    // log4j's yy/MM/dd layout always writes a logger before the message (see the header).
+    const log4j = p < 0;
+    if (log4j) p = scanShortDateTime(buf, timeStart, e, this.time);
     if (p < 0) return false;
     spans[o] = timeStart;
     spans[o + 1] = p;
@@ -196,6 +207,10 @@ class ApplogParser implements RowParser {
         spans[o + 2 * LOGGER] = p;
         spans[o + 2 * LOGGER + 1] = end;
         p = e;
+      } else if (end - 1 > p && buf[end - 1] === COLON && isLoggerName(buf, p, end - 1, log4j)) {
+        spans[o + 2 * LOGGER] = p;
+        spans[o + 2 * LOGGER + 1] = end - 1;
+        p = skipBlanks(buf, end, e);
       }
     }
     spans[o + 2 * MESSAGE] = p;
@@ -208,6 +223,7 @@ class ApplogParser implements RowParser {
    * store, and completes the rows of the batch parsed last.
    */
   reader(field: string): FieldReader | undefined {
+    if (field === LINE_FIELD.name) return LINE_READER;
     if (!Object.hasOwn(SLOT_OF, field)) return undefined;
     const slot = SLOT_OF[field];
     if (this.needed !== null && !this.needed.has(field)) {
@@ -242,6 +258,24 @@ class ApplogParser implements RowParser {
 function skipBlanks(buf: Buffer, p: number, e: number): number {
   while (p < e && (buf[p] === SPACE || buf[p] === TAB)) p++;
   return p;
+}
+
+/**
+ * Is buf[s, e) a logger name before a `:`? A Java-like name (letters, digits, `_ $ . -`, starting
+ * with a letter, `_` or `$`); unless `anyName`, it must be qualified (a `.` or `$`), so a word of
+ * free text (`Failed: disk full`) is not taken for one.
+ */
+function isLoggerName(buf: Buffer, s: number, e: number, anyName: boolean): boolean {
+  const first = buf[s] | 0x20;
+  if (!((first >= 0x61 && first <= 0x7a) || buf[s] === 0x5f || buf[s] === 0x24)) return false;
+  let qualified = anyName;
+  for (let p = s; p < e; p++) {
+    const c = buf[p];
+    const l = c | 0x20;
+    if (c === DOT || c === 0x24) qualified = true;
+    else if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === DASH)) return false;
+  }
+  return qualified;
 }
 
 /** Index of the next " - " at or after p, or -1. */

@@ -10,8 +10,9 @@ const SAMPLE_SOURCE: Source = Object.freeze({ name: '(detection sample)', path: 
 /**
  * Picks the format of a file from its first lines: the first up to 20 non-empty lines are parsed
  * with every detectable format (all fields, so whole lines are validated), and the format that
- * parses the most wins. Ties go to the more specific format (vhost_combined > combined > common >
- * json > logfmt > applog). Null when no format parses at least half the lines.
+ * parses the most wins. Ties go to the more specific format, in registry.ts's DETECTION_ORDER
+ * (vhost_combined > combined > common > apache_error > rfc5424 > json > logfmt > applog > syslog).
+ * Null when no format parses at least half the lines.
  */
 export function detectFormat(sample: readonly string[]): LogFormat | null {
   const lines: string[] = [];

@@ -4,7 +4,8 @@ import { Instant, type Value } from '../core/value.js';
 import { splitRequestText, type RequestPart, REQUEST_PARTS } from './access/request-line.js';
 import { lookupChain, NUMERIC_CANONICAL } from './aliases.js';
 import { exactNumberFromText, numberFromText } from './bytes.js';
-import type { FieldReader, FieldType, LogFormat, RowParser } from '../core/format.js';
+import { LINE_FIELD, type FieldReader, type FieldType, type LogFormat, type RowParser } from '../core/format.js';
+import { LINE_READER } from './line-field.js';
 import { newTimeOut } from './time/civil.js';
 import { epochToTime, LooseTimeParser } from './time/time-text.js';
 
@@ -30,13 +31,19 @@ export const jsonFormat: LogFormat = {
   name: 'json',
   fields: null,
   parser(): RowParser {
-    return new JsonParser();
+    return new JsonParser(jsonFormat);
   },
 };
 
+/** A JSON-lines parser that reports `format` as its own (xml: formats read their records as JSON lines). */
+export function jsonLinesParser(format: LogFormat): RowParser {
+  return new JsonParser(format);
+}
+
 class JsonParser implements RowParser {
-  readonly format = jsonFormat;
   private readonly state: JsonState = { records: [] };
+
+  constructor(readonly format: LogFormat) {}
 
   parse(b: LineBatch, onMalformed: (row: number) => void): void {
     const records = this.state.records;
@@ -56,6 +63,7 @@ class JsonParser implements RowParser {
   }
 
   reader(field: string): FieldReader {
+    if (field === LINE_FIELD.name) return LINE_READER;
     if (field === 'time') return new JsonTimeReader();
     if ((REQUEST_PARTS as readonly string[]).includes(field)) return new JsonRequestPartReader(field as RequestPart);
     return new JsonKeyReader(field);

@@ -3,7 +3,8 @@ import { decodeText } from '../core/text.js';
 import { Instant, type Value } from '../core/value.js';
 import { lookupChain } from './aliases.js';
 import { BACKSLASH, EQUALS, QUOTE, SPACE, TAB, exactIntegerAt, numberFromText, parseDecimal } from './bytes.js';
-import type { FieldReader, FieldType, LogFormat, RowParser } from '../core/format.js';
+import { LINE_FIELD, type FieldReader, type FieldType, type LogFormat, type RowParser } from '../core/format.js';
+import { LINE_READER } from './line-field.js';
 import { newTimeOut } from './time/civil.js';
 import { LooseTimeParser } from './time/time-text.js';
 
@@ -95,6 +96,7 @@ class LogfmtParser implements RowParser {
   }
 
   reader(field: string): FieldReader {
+    if (field === LINE_FIELD.name) return LINE_READER;
     return field === 'time' ? new LogfmtTimeReader() : new LogfmtReader(field);
   }
 

@@ -19,18 +19,23 @@ export interface Chunk {
 
 const EMPTY = Buffer.alloc(0);
 
-/** find -> open: pairs each source with its (lazily opened, decompressed-by-content) bytes. */
-export function open(ctx: RunContext) {
+/** Rewrites a source's decompressed bytes before they are split into lines (LogFormat.transform). */
+export type BytesTransform = (source: Source, chunks: AsyncIterable<Buffer>) => AsyncIterable<Buffer>;
+
+/**
+ * find -> open: pairs each source with its (lazily opened, decompressed-by-content) bytes,
+ * through `transform` when one is given (an xml: format's records as lines); its failures are
+ * the source's, reported by cat like a corrupt archive.
+ */
+export function open(ctx: RunContext, transform?: BytesTransform) {
   return async function* openStage(sources: AsyncIterable<Source>): AsyncGenerator<OpenedSource> {
     for await (const source of sources) {
-      yield {
-        source,
-        chunks: openSource(source, {
-          chunkSize: ctx.chunkSize,
-          reuseBuffers: ctx.options.reuseBuffers ?? false,
-          onWarning: (message) => ctx.diagnostics.inputWarning(source.name, message),
-        }),
-      };
+      const chunks = openSource(source, {
+        chunkSize: ctx.chunkSize,
+        reuseBuffers: ctx.options.reuseBuffers ?? false,
+        onWarning: (message) => ctx.diagnostics.inputWarning(source.name, message),
+      });
+      yield { source, chunks: transform ? transform(source, chunks) : chunks };
     }
   };
 }

@@ -39,6 +39,20 @@ export class LineWriter {
     this.linesWritten += n;
   }
 
+  /** One line of a batch (a malformed line for `--malformed FILE`), as writeBatch writes it. */
+  writeRow(b: LineBatch, row: number): void {
+    const start = b.starts[row]!;
+    const length = b.ends[row]! - start;
+    if (this.used + length + 1 > this.buf.length) {
+      this.flush();
+      if (length + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(length + 1);
+    }
+    b.buf.copy(this.buf, this.used, start, start + length);
+    this.used += length;
+    this.buf[this.used++] = LF;
+    this.linesWritten++;
+  }
+
   /** Hands what is buffered to `out`. */
   flush(): void {
     if (this.used === 0) return;

@@ -1,3 +1,4 @@
+import { caretLines } from '../core/caret.js';
 import { UsageError } from '../core/errors.js';
 
 /**
@@ -25,22 +26,9 @@ export class QueryError extends UsageError {
  *             ^
  *
  * Tabs and line breaks in the query are shown as spaces so the caret stays under its column. A
- * query longer than a terminal line is shown as a window of it around the caret, with `...`.
+ * query longer than a terminal line is shown as a window of it around the caret, with `...`
+ * (core/caret.ts, shared with format patterns).
  */
 export function formatQueryError(query: string, e: QueryError): string {
-  const shown = query.replace(/[\t\r\n]/g, ' ');
-  const column = Math.max(0, Math.min(e.column, shown.length));
-  let from = 0;
-  let to = shown.length;
-  if (to > WINDOW) {
-    from = Math.max(0, Math.min(column - WINDOW / 2, shown.length - WINDOW));
-    to = from + WINDOW;
-  }
-  const before = from > 0 ? '...' : '';
-  const after = to < shown.length ? '...' : '';
-  const text = before + shown.slice(from, to) + after;
-  return `query error: ${e.message}\n  ${text}\n  ${' '.repeat(before.length + column - from)}^`;
+  return `query error: ${e.message}\n${caretLines(query, e.column)}`;
 }
-
-/** Characters of a long query shown around the caret. */
-const WINDOW = 100;

@@ -6,7 +6,7 @@
  * the stage read new and old fields alike.
  */
 import type { LineBatch } from '../core/batch.js';
-import type { FieldReader, LogFormat, RowParser } from '../core/format.js';
+import { LINE_FIELD, type FieldReader, type LogFormat, type RowParser } from '../core/format.js';
 import type { RunContext } from '../core/run-context.js';
 import type { Value } from '../core/value.js';
 import type { LetStage, ParseStage } from '../query/ast.js';
@@ -40,7 +40,7 @@ export class ExtendedParser implements RowParser {
 
   /** The fields of a record, in order: the format's (when fixed), then the added ones. */
   fieldNames(): string[] {
-    const base = this.base instanceof ExtendedParser ? this.base.fieldNames() : (this.format.fields ?? []).map((f) => f.name);
+    const base = this.base instanceof ExtendedParser ? this.base.fieldNames() : (this.format.fields ?? []).filter((f) => f !== LINE_FIELD).map((f) => f.name);
     return [...base.filter((n) => !this.added.has(n)), ...this.added.keys()];
   }
 }

@@ -1,4 +1,5 @@
 import { LineBatch } from '../core/batch.js';
+import { noteText } from '../core/diagnostics.js';
 import { InputError, StrictError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
 import { DETECTION_SAMPLE, detectFormat } from '../formats/detect.js';
@@ -17,6 +18,8 @@ export interface ParseOptions {
   formatFor?: (source: Source) => LogFormat | undefined;
   /** Told which format each source is read with (detected or forced). */
   onFormat?: (source: Source, format: LogFormat) => void;
+  /** Told each malformed line (`--malformed FILE`), while its batch is valid. */
+  onMalformedLine?: (b: LineBatch, row: number) => void;
 }
 
 /**
@@ -52,18 +55,46 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
   const keep = (b: LineBatch): LineBatch => (ctx.options.reuseBuffers ? copyBatch(b) : b);
 
   const stats = ctx.meters.stage('parse');
+  const onMalformedLine = options.onMalformedLine;
+  // A forced format is watched per source for matching nothing at all (Diagnostics.settleForcedFormats).
+  let forcedSample: string[] = [];
+  let forcedMatched = 0;
   const parseBatch = (b: LineBatch, parser: RowParser): void => {
     stats.begin(b.selCount);
     const formatName = parser.format.name;
+    const source = b.source.name;
+    const isForced = parser.format === forced;
+    if (isForced) {
+      ctx.diagnostics.forcedLines(source, formatName, b.selCount);
+      if (forcedMatched === 0) addSample(b, forcedSample);
+    }
     b.parser = parser;
-    parser.parse(b, (row) => {
-      const line = b.lineNumber(row);
-      if (ctx.strict) {
-        throw new StrictError(b.source.name, line, formatName);
-      }
-      ctx.diagnostics.lineMalformed(b.source.name, formatName, line);
-    });
+    parser.parse(
+      b,
+      (row, note) => {
+        const line = b.lineNumber(row);
+        if (ctx.strict) throw new StrictError(source, line, formatName, note && `${noteText(note)} in one line, a lost line break`);
+        ctx.diagnostics.lineMalformed(source, formatName, line);
+        if (note) ctx.diagnostics.lineNoted(source, formatName, line, note);
+        onMalformedLine?.(b, row);
+      },
+      (row, note) => {
+        const line = b.lineNumber(row);
+        if (ctx.strict) throw new StrictError(source, line, formatName, `request repaired: ${noteText(note)}`);
+        ctx.diagnostics.lineNoted(source, formatName, line, note);
+      },
+    );
+    if (isForced) forcedMatched += b.selCount;
     stats.end(b.selCount);
+  };
+  /** At a forced source's end: when nothing matched, what detection makes of its first lines. */
+  const endForced = (source: Source | null): void => {
+    if (forced && source && forcedMatched === 0 && forcedSample.length > 0) {
+      const looks = detectFormat(forcedSample);
+      ctx.diagnostics.forcedLines(source.name, forced.name, 0, looks?.name ?? null);
+    }
+    forcedSample = [];
+    forcedMatched = 0;
   };
 
   return async function* parseStage(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
@@ -101,6 +132,7 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
 
     for await (const b of batches) {
       if (b.source !== source) {
+        endForced(source);
         if (detecting) {
           parser = decide();
           yield* release();
@@ -134,6 +166,7 @@ export function parse(ctx: RunContext, options: ParseOptions = {}) {
       parser = decide();
       yield* release();
     }
+    endForced(source);
   };
 }
 

@@ -29,18 +29,24 @@ export interface Verdict {
 
 const QUERY_ERROR_CARET = /^ *\^$/;
 /** The per-file summaries and notes that come without the prefix (src/core/diagnostics.ts). */
-const SUMMARY = /^(\d+ lines? (did not match |was longer than |were longer than )|note: )/;
+const SUMMARY = /^(\d+ lines? (did not match |was longer than |were longer than |was repaired in |were repaired in )|note: )/;
 
 /**
  * Does one errorLine call have an allowed shape? One line that starts with `logsift: ` or is a
- * per-file summary or note; or a query error (three lines); or the --profile table.
+ * per-file summary or note; or a query error or a pattern format's error (three lines, with a
+ * caret); or the --profile table.
  */
 export function messageShapeOk(message: string): boolean {
   if (message.includes('\r')) return false;
   const lines = message.split('\n');
   if (lines.length === 1) return message.startsWith('logsift: ') || SUMMARY.test(message);
   if (/^stage +in +out /.test(lines[0]!) && lines[lines.length - 1]!.startsWith('peak RSS ')) return true;
-  return lines.length === 3 && lines[0]!.startsWith('logsift: query error: ') && lines[1]!.startsWith('  ') && QUERY_ERROR_CARET.test(lines[2]!);
+  return (
+    lines.length === 3 &&
+    (lines[0]!.startsWith('logsift: query error: ') || lines[0]!.startsWith('logsift: bad format: ')) &&
+    lines[1]!.startsWith('  ') &&
+    QUERY_ERROR_CARET.test(lines[2]!)
+  );
 }
 
 /** The verdicts of one outcome; empty when the run passes. */

@@ -1,12 +1,14 @@
 import type { LineBatch } from '../../core/batch.js';
 import type { Value } from '../../core/value.js';
-import type { FieldReader, FieldSpec, LogFormat, RowParser } from '../../core/format.js';
+import { LINE_FIELD, type FieldReader, type FieldSpec, type LogFormat, type RowParser } from '../../core/format.js';
+import { LINE_READER, withLineField } from '../line-field.js';
 import { fieldRefs, fieldValue, type AccessFieldRef } from './access-fields.js';
 import { accessReader } from './access-readers.js';
 import { SpanState } from '../span-state.js';
 import { ForwardMatcher } from './forward-matcher.js';
 import { WRITE_NUM, WRITE_SPAN } from './forward-source.js';
 import { AccessMatcher } from './matcher.js';
+import { CLEAN, GLUED, QUOTE_INSIDE, SuspectLines } from './suspect-lines.js';
 import type { Template } from './template.js';
 
 /** An access-log format compiled from an Apache LogFormat or nginx log_format string. */
@@ -32,7 +34,7 @@ export class AccessLogFormat implements LogFormat {
       specs.push({ name: ref.name, type: ref.type, ...aliasesOf(ref) });
       if (ref.name === 'request') for (const part of own) if (part.derived) specs.push({ name: part.name, type: part.type });
     }
-    this.fields = specs;
+    this.fields = withLineField(specs);
   }
 
   parser(needed: ReadonlySet<string> | null): AccessRowParser {
@@ -56,6 +58,8 @@ export class AccessRowParser implements RowParser {
   private forward: ForwardMatcher;
   private readonly state: SpanState;
   private readonly needed: Set<string> | null;
+  /** Glued and repaired lines (suspect-lines.ts): which lines those are never depends on the query. */
+  private readonly suspects: SuspectLines;
   /** The batch whose rows `state` describes, so that a late reader() can complete them. */
   private lastBatch: LineBatch | null = null;
 
@@ -67,6 +71,7 @@ export class AccessRowParser implements RowParser {
     this.matcher = new AccessMatcher(format.template);
     this.state = new SpanState(2 * n, n);
     this.needed = needed === null ? null : new Set(needed);
+    this.suspects = new SuspectLines(format.template);
     this.forward = this.plan();
   }
 
@@ -75,6 +80,8 @@ export class AccessRowParser implements RowParser {
     const template = this.format.template;
     const writes = new Uint8Array(template.fields.length);
     if (this.needed === null) writes.fill(WRITE_SPAN | WRITE_NUM);
+    // The suspect-line checks read the request's and the time's spans on every line.
+    for (const slot of this.suspects.slotsRead) writes[slot] |= WRITE_SPAN;
     for (const name of this.needed ?? []) {
       const ref = this.format.refs.get(name);
       // A number's reader reads its span too (str()), so store both; a request part needs the
@@ -84,29 +91,38 @@ export class AccessRowParser implements RowParser {
     return new ForwardMatcher(template, writes);
   }
 
-  parse(b: LineBatch, onMalformed: (row: number) => void): void {
+  parse(b: LineBatch, onMalformed: (row: number, note?: 'glued') => void, onRepaired?: (row: number, note: 'quote' | 'spaces') => void): void {
     const state = this.state;
     state.ensureRows(b.count);
     this.matcher.beginBatch();
     this.forward.beginBatch();
+    this.suspects.beginBatch();
     this.lastBatch = b;
     const { buf, starts, ends, sel } = b;
     const selCount = b.selCount;
     const forward = this.forward.usable ? this.forward : null;
+    const suspects = this.suspects.active ? this.suspects : null;
     const { spans, nums, offsets, spanStride, numStride } = state;
     let kept = 0;
     for (let k = 0; k < selCount; k++) {
       const row = sel[k];
       const s = starts[row];
       const e = ends[row];
-      if (
-        (forward !== null && forward.match(buf, s, e, spans, row * spanStride, nums, offsets, row * numStride)) ||
-        this.matcher.match(buf, s, e, spans, row * spanStride, nums, offsets, row * numStride)
-      ) {
-        sel[kept++] = row;
-      } else {
+      const o = row * spanStride;
+      const byForward = forward !== null && forward.match(buf, s, e, spans, o, nums, offsets, row * numStride);
+      if (!byForward && !this.matcher.match(buf, s, e, spans, o, nums, offsets, row * numStride)) {
         onMalformed(row);
+        continue;
       }
+      if (suspects !== null) {
+        const note = suspects.inspect(buf, e, spans, o, byForward ? forward : null);
+        if (note === GLUED) {
+          onMalformed(row, 'glued');
+          continue;
+        }
+        if (note !== CLEAN) onRepaired?.(row, note === QUOTE_INSIDE ? 'quote' : 'spaces');
+      }
+      sel[kept++] = row;
     }
     b.selCount = kept;
     b.parsed = state;
@@ -127,6 +143,7 @@ export class AccessRowParser implements RowParser {
    * what later parse() calls store, and completes the rows of the batch parsed last.
    */
   reader(field: string): FieldReader | undefined {
+    if (field === LINE_FIELD.name) return LINE_READER;
     const ref = this.format.refs.get(field);
     if (!ref) return undefined;
     if (this.needed !== null && !this.needed.has(field)) {
@@ -146,6 +163,7 @@ export class AccessRowParser implements RowParser {
     if (this.needed !== null) this.completeRow(b, row);
     const out: Record<string, Value> = {};
     for (const spec of this.format.fields) {
+      if (spec === LINE_FIELD) continue;
       const ref = this.format.refs.get(spec.name) as AccessFieldRef;
       out[spec.name] = fieldValue(b.buf, b.parsed as SpanState, row, ref);
     }

@@ -11,7 +11,7 @@ export type RequestPart = (typeof REQUEST_PARTS)[number];
  * writing ten ints to out[o..o+10).
  *
  * The split is at the first and the last space, so targets with spaces survive
- * (`GET /wais.pl?orbit sts71 HTTP/1.0`). When the last token is not `HTTP/...` there is no
+ * (`GET /wais.pl?orbit sts71 HTTP/1.0`); spaces at the target's end are not part of it. When the last token is not `HTTP/...` there is no
  * protocol and the target runs to the end (`GET /ksc.html`). A request of `-` (nginx and Apache
  * write it for 408s) and one with no space at all (garbage, TLS handshakes on port 80) have an
  * empty method and the whole text as url.
@@ -31,6 +31,8 @@ export function splitRequest(buf: Buffer, s: number, e: number, out: Int32Array,
       protocolStart = lastSpace + 1;
     }
   }
+  // `GET /a   HTTP/1.0` (NASA's logs have them): the url is `/a`, never with trailing spaces.
+  while (urlEnd > urlStart && buf[urlEnd - 1] === SPACE) urlEnd--;
   const question = findByte(buf, urlStart, urlEnd, QUESTION);
   const pathEnd = question >= 0 ? question : urlEnd;
   const queryStart = question >= 0 ? question + 1 : urlEnd;
@@ -47,7 +49,7 @@ export function splitRequest(buf: Buffer, s: number, e: number, out: Int32Array,
 }
 
 /** `HTTP/` followed by at least one more byte. */
-function isHttpVersion(buf: Buffer, p: number, e: number): boolean {
+export function isHttpVersion(buf: Buffer, p: number, e: number): boolean {
   return (
     e - p > 5 && buf[p] === 0x48 && buf[p + 1] === 0x54 && buf[p + 2] === 0x54 && buf[p + 3] === 0x50 && buf[p + 4] === 0x2f
   );

@@ -8,7 +8,9 @@ import { isRepresentableMs, daysFromCivil, monthFromAbbrev, validDateTime, type 
  * is compiled once into steps; scanning consumes exactly the bytes the pattern produces, so the
  * time's end is known without searching for the next literal.
  *
- * Supported: %Y %y %m %d %e %H %I %M %S %p %b %h %B %a %A %z %Z %T %D %F %R %s %j %n %t %%.
+ * Supported: %Y %y %m %d %e %H %I %M %S %f %p %b %h %B %a %A %z %Z %T %D %F %R %s %j %n %t %%.
+ * `%f` is a fraction of a second of any number of digits (`,678`, `.123456`: the `.` or `,` is
+ * the pattern's), kept to the millisecond.
  * A pattern without a zone (%z, %Z UTC/GMT, %s) is read as UTC, as everywhere in logsift.
  */
 type Step =
@@ -20,6 +22,7 @@ type Step =
   | { kind: 'zone' }
   | { kind: 'zoneName' }
   | { kind: 'epoch' }
+  | { kind: 'fraction' }
   | { kind: 'space' };
 
 type NumberField = 'year' | 'year2' | 'month' | 'day' | 'hour' | 'hour12' | 'minute' | 'second' | 'yday';
@@ -63,6 +66,7 @@ export function compileStrftime(pattern: string): StrftimeScanner {
         case 'z': steps.push({ kind: 'zone' }); break;
         case 'Z': steps.push({ kind: 'zoneName' }); break;
         case 's': steps.push({ kind: 'epoch' }); break;
+        case 'f': steps.push({ kind: 'fraction' }); break;
         case 'n': case 't': steps.push({ kind: 'space' }); break;
         case '%': steps.push({ kind: 'literal', byte: 0x25 }); break;
         default:
@@ -83,6 +87,7 @@ export class StrftimeScanner {
     let pm = -1;
     let offset = 0;
     let epoch = NaN;
+    let fraction = 0;
     let p = start;
     for (const step of this.steps) {
       switch (step.kind) {
@@ -157,6 +162,21 @@ export class StrftimeScanner {
           p = end;
           break;
         }
+        case 'fraction': {
+          const digitsStart = p;
+          let scale = 1;
+          let value = 0;
+          while (p < limit && isDigit(buf[p])) {
+            if (scale < 1e9) {
+              value = value * 10 + (buf[p] - 0x30);
+              scale *= 10;
+            }
+            p++;
+          }
+          if (p === digitsStart) return -1;
+          fraction = value / scale;
+          break;
+        }
         case 'epoch': {
           const digitsStart = p;
           let value = 0;
@@ -181,7 +201,7 @@ export class StrftimeScanner {
       if (!validDateTime(year, month, day, hour, minute, second)) return -1;
       days = daysFromCivil(year, month, day);
     }
-    out.ms = days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 - offset * 60_000;
+    out.ms = days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + Math.round(fraction * 1000) - offset * 60_000;
     out.offsetMinutes = offset;
     return p;
   }

@@ -180,6 +180,21 @@ function hostileFormat(b: CaseBuilder, shape: string): { format: string; lines: 
       const spec = Array.from({ length: k }, () => rng.pick(['%Y', '%m', '%d', '%H', '%M', '%S', '%b', '%z', '%%', '%j', '%s', '%e', '%Q'])).join(rng.pick(['', '-', ' ']));
       return { format: `%h %{${spec}}t %s`, lines: ['1.2.3.4 2024-01-02 200', `1.2.3.4 ${'2024'.repeat(k)} 200`] };
     }
+    case 'pattern-or-regex': {
+      // pattern: and regex: formats from pieces, well formed or not: errors must be one caret message.
+      const k = b.scaled('pieces', rng.int(1, 12));
+      const regex = rng.chance(0.4);
+      const pieces = regex
+        ? ['(?<a>', '(?<b>', ')', '\\S+', '\\w*', '(x+)+', '.*', ' ', '[', '\\1', '(?=x)', '$', '^', '{2}', 'ü']
+        : ['%{a}', '%{b:int}', '%{c:word}', '%{d:number}', '%{t:yy/MM/dd HH:mm:ss}', '%{u:%Y-%m-%d}', '%{time}', ' ', ': ', '[', ']', '%', '%{', '}', '%%', '%{e:qq}'];
+      const body = Array.from({ length: k }, () => rng.pick(pieces)).join('');
+      const lines = [
+        'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy',
+        '17/06/09 20:10:40 INFO a.B: msg 42 1.5',
+        `${rng.pick(['2024-01-02', 'a', '7'])} ${'x '.repeat(rng.int(0, 20))}: [z]`,
+      ];
+      return { format: `${regex ? 'regex:' : 'pattern:'}${body}`, lines };
+    }
     default:
       throw new Error(`unknown hostile format shape ${shape}`);
   }
@@ -187,7 +202,7 @@ function hostileFormat(b: CaseBuilder, shape: string): { format: string; lines: 
 
 export const formatsGenerator: Generator = {
   kind: 'formats',
-  hostileShapes: ['adjacent-text-fields', 'many-directives', 'adjacent-tokens', 'long-format', 'strftime-heavy'],
+  hostileShapes: ['adjacent-text-fields', 'many-directives', 'adjacent-tokens', 'long-format', 'strftime-heavy', 'pattern-or-regex'],
   generate(b, hostileShape) {
     const rng = b.rng;
     let format: string;
