@@ -211,3 +211,27 @@ test('nginx variables and Apache header directives are names of their fields', (
     'x_forwarded_for,http_x_forwarded_for,user_agent,http_user_agent,count\n9.9.9.9,9.9.9.9,curl/8,curl/8,1\n',
   );
 });
+
+test('let in the record phase reads fields of every format, into whole records', () => {
+  // The readers of logfmt, JSON and access logs are objects: a let must call them, not copies of their methods.
+  assert.equal(csv(['let kb = bin'], 'level=info msg=hi bin=3\n'), 'kb\n3\n');
+  const json = runCli(['--ndjson', 'let bytes = a.b'], { input: '{"a":{"b":1},"bytes":3}\n' });
+  assert.equal(json.code, 0, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout).bytes, 1);
+  const rows = csv(['let kb = bytes / 1024.0 | fields host, kb | head 1']);
+  assert.equal(rows, 'host,kb\n10.0.0.1,2\n');
+  assert.match(csv(['let t = time | head 1']).split('\n')[1]!, /,2015-05-17T10:05:03Z$/);
+});
+
+test('fields of constants alone make rows', () => {
+  assert.equal(csv(['fields v = "%" | head 2']), 'v\n%\n%\n');
+});
+
+test('mistakes quoting text with line breaks stay one line, and so do option suggestions', () => {
+  const level = runCli(['level <= "a\\nb"'], { input: ACCESS });
+  assert.equal(level.code, 2);
+  assert.match(level.stderr.split('\n')[0]!, /^logsift: query error: 'a\\nb' is not a level to order by/);
+  const option = runCli(['--ndjsn', 'count'], { input: ACCESS });
+  assert.equal(option.code, 2);
+  assert.equal(option.stderr, "logsift: unknown option '--ndjsn' (did you mean --ndjson?)\n");
+});

@@ -78,7 +78,8 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
           await out.end(); // --help or --version printed
           return 0;
         }
-        throw new UsageError(error.message.replace(/^error: /, ''));
+        // Commander puts its suggestion on a line of its own; a user mistake is one line.
+        throw new UsageError(error.message.replace(/^error: /, '').replace(/\s*\n\s*\(Did you mean (.*)\)\s*$/, ' (did you mean $1)'));
       }
       throw error;
     }

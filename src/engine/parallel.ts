@@ -129,6 +129,9 @@ export async function runParallel(
   let dispatched = 0;
   let settled = 0; // units done or failed
   let stopping = false;
+  // The unit whose rows satisfied a downstream head: units after it were read ahead, not asked
+  // for, so their malformed lines and counts are not reported (one thread never reads them).
+  let lastCounted = Number.POSITIVE_INFINITY;
   let settle!: (error?: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
     settle = (error) => (error === undefined ? resolve() : reject(error));
@@ -151,7 +154,7 @@ export async function runParallel(
       for (const write of state.pieces.splice(0)) write();
       if (state.failure) throw failureError(state.failure, units[next]!, merger);
       if (!state.partial) return;
-      merger.add(state.partial);
+      if (next <= lastCounted) merger.add(state.partial);
       state.partial = null;
       next++;
     }
@@ -185,7 +188,10 @@ export async function runParallel(
         return;
       case 'rows':
         piece(worker, message.unit, () => {
-          if (hooks.rows?.(message.columns, message.rows.map((r) => decodeValues(r)) as Row[]) === false) stopAll();
+          if (hooks.rows?.(message.columns, message.rows.map((r) => decodeValues(r)) as Row[]) === false) {
+            lastCounted = Math.min(lastCounted, message.unit);
+            stopAll();
+          }
         });
         return;
       case 'format':
@@ -227,8 +233,9 @@ export async function runParallel(
     for (const worker of workers) dispatch(worker);
     if (units.length === 0) settle();
     await finished;
-    // After a stop (a head downstream was satisfied), units that finished early still count.
-    for (; next < states.length; next++) {
+    // After a stop (a head downstream was satisfied), the units up to the one that satisfied it
+    // count, even when they finished before their turn came.
+    for (; next < states.length && next <= lastCounted; next++) {
       const partial = states[next]!.partial;
       if (partial) merger.add(partial);
     }

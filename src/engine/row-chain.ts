@@ -3,7 +3,6 @@ import type { Value } from '../core/value.js';
 import { encodeKey, GroupTable } from '../aggregates/index.js';
 import { headEach } from '../operators/head-each.js';
 import { headRows } from '../operators/head.js';
-import { projectSchema } from '../operators/fields.js';
 import type { RowSink } from '../operators/row-sink.js';
 import { sortRows } from '../operators/sort.js';
 import { columnName, expandTop, type AggregateStage, type FieldsStage, type LetStage, type ParseStage, type Stage } from '../query/ast.js';
@@ -85,10 +84,9 @@ function fieldsRows(stage: FieldsStage, schema: RowSchema, rest: readonly Stage[
   const plain = stage.fields.map((item) => (item.value.kind === 'field' ? schema.columns.indexOf(item.value.name) : -1));
   const columns = stage.fields.map((item) => item.name);
   // Estimates carry over to columns copied as they are.
-  const projected = projectSchema(schema, plain.map((i) => Math.max(0, i)));
   const estimates: Record<string, string> = {};
   plain.forEach((i, k) => {
-    const error = i >= 0 ? projected.estimates?.[schema.columns[i]!] : undefined;
+    const error = i >= 0 ? schema.estimates?.[schema.columns[i]!] : undefined;
     if (error !== undefined) estimates[columns[k]!] = error;
   });
   const next = buildRowChain(rest, { columns, estimates }, options);

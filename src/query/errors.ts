@@ -30,5 +30,10 @@ export class QueryError extends UsageError {
  * (core/caret.ts, shared with format patterns).
  */
 export function formatQueryError(query: string, e: QueryError): string {
-  return `query error: ${e.message}\n${caretLines(query, e.column)}`;
+  return `query error: ${oneLine(e.message)}\n${caretLines(query, e.column)}`;
+}
+
+/** A message quoting the user's text (a string literal may hold a line break) stays one line. */
+function oneLine(message: string): string {
+  return message.replace(/[\r\n\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
 }

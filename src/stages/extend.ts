@@ -77,7 +77,14 @@ export function extendBatches(ctx: RunContext, typedFor: (parser: RowParser) => 
 
 function letExtension(parser: RowParser, stage: LetStage): Extension {
   const value = readerOrMissing(stage.value, parser);
-  const reader: FieldReader = { name: stage.name, type: value.type, str: value.str, num: value.num, value: value.value };
+  // Readers may be class instances: their methods are called through them, never detached.
+  const reader: FieldReader = {
+    name: stage.name,
+    type: value.type,
+    str: (b, row) => value.str(b, row),
+    num: (b, row) => value.num(b, row),
+    value: (b, row) => value.value(b, row),
+  };
   return { parser: new ExtendedParser(parser, new Map([[stage.name, reader]])) };
 }
 

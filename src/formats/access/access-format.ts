@@ -25,9 +25,17 @@ export class AccessLogFormat implements LogFormat {
     // Template fields in line order, the request's parts right after the request.
     const own = [...this.refs].filter(([name, ref]) => name === ref.name).map(([, ref]) => ref);
     const specs: FieldSpec[] = [];
+    // Grouped in one pass: a format string may hold thousands of directives.
+    const aliasesByRef = new Map<AccessFieldRef, string[]>();
+    for (const [name, ref] of this.refs) {
+      if (name === ref.name) continue;
+      const list = aliasesByRef.get(ref);
+      if (list) list.push(name);
+      else aliasesByRef.set(ref, [name]);
+    }
     const aliasesOf = (ref: AccessFieldRef): { aliases?: string[] } => {
-      const aliases = [...this.refs].filter(([name, other]) => other === ref && name !== ref.name).map(([name]) => name);
-      return aliases.length > 0 ? { aliases } : {};
+      const aliases = aliasesByRef.get(ref);
+      return aliases ? { aliases } : {};
     };
     for (const ref of own) {
       if (ref.derived) continue;

@@ -36,7 +36,32 @@ function field(rng: Rng, fields: readonly string[]): string {
   return rng.chance(0.08) ? rng.pick(ODD_FIELDS) : rng.pick(fields);
 }
 
+const ARITH = ['+', '-', '*', '/', '%'];
+const FUNCTIONS = ['lower', 'upper', 'len', 'substr', 'replace', 'split', 'if', 'coalesce', 'now', 'nosuchfn'];
+
+/** A value: a field, a literal, arithmetic, a function call or an element (some of them ill-typed). */
+function value(rng: Rng, fields: readonly string[], depth = 0): string[] {
+  if (depth > 2 || rng.chance(0.5)) return rng.chance(0.7) ? [field(rng, fields)] : [rng.chance(0.6) ? rng.pick(NUMBERS) : rng.pick(STRINGS)];
+  switch (rng.int(0, 4)) {
+    case 0:
+    case 1:
+      return [...value(rng, fields, depth + 1), rng.pick(ARITH), ...value(rng, fields, depth + 1)];
+    case 2: {
+      const fn = rng.pick(FUNCTIONS);
+      const args: string[] = [];
+      for (let n = rng.int(0, 3); n > 0; n--) args.push(...value(rng, fields, depth + 1), ',');
+      args.pop();
+      return [fn, '(', ...args, ')'];
+    }
+    case 3:
+      return ['split', '(', field(rng, fields), ',', rng.pick(STRINGS), ')', '[', rng.pick(['0', '1', '-1', '"x"']), ']'];
+    default:
+      return ['(', ...value(rng, fields, depth + 1), ')'];
+  }
+}
+
 function predicate(rng: Rng, fields: readonly string[]): string[] {
+  if (rng.chance(0.15)) return [...value(rng, fields), rng.pick(COMPARE), ...value(rng, fields)];
   const f = field(rng, fields);
   switch (rng.int(0, 9)) {
     case 0:
@@ -87,12 +112,15 @@ function aggregateCall(rng: Rng, fields: readonly string[]): string[] {
     [1, 'max'],
     [1, 'count_distinct'],
     [2, rng.pick(PERCENTILES)],
+    [1, rng.pick(['median', 'stddev', 'first', 'last', 'sample'])],
   ]);
   if (fn === 'count' || fn === 'count()') return [kw(rng, fn)];
-  return [kw(rng, fn), '(', field(rng, fields), ')'];
+  if (fn === 'count_distinct' && rng.chance(0.3)) return [kw(rng, fn), '(', field(rng, fields), ',', field(rng, fields), ')'];
+  return [kw(rng, fn), '(', ...(rng.chance(0.2) ? value(rng, fields) : [field(rng, fields)]), ')'];
 }
 
 function groupKey(rng: Rng, fields: readonly string[]): string[] {
+  if (rng.chance(0.15)) return value(rng, fields);
   if (rng.chance(0.3)) return [kw(rng, 'bin'), '(', rng.chance(0.9) ? 'time' : field(rng, fields), ',', rng.pick(WIDTHS), ')'];
   return [field(rng, fields)];
 }
@@ -132,7 +160,7 @@ function afterAggregate(rng: Rng): string[] {
 }
 
 function anyStage(rng: Rng, fields: readonly string[]): string[] {
-  switch (rng.int(0, 6)) {
+  switch (rng.int(0, 9)) {
     case 0:
       return expr(rng, fields);
     case 1:
@@ -145,8 +173,20 @@ function anyStage(rng: Rng, fields: readonly string[]): string[] {
       return [kw(rng, 'sort'), field(rng, fields), ...(rng.chance(0.5) ? [kw(rng, rng.pick(['asc', 'desc']))] : [])];
     case 5:
       return [kw(rng, 'head'), rowCount(rng)];
+    case 6:
+      return [kw(rng, 'top'), ...(rng.chance(0.7) ? [rowCount(rng)] : []), field(rng, fields), ...(rng.chance(0.3) ? [kw(rng, 'by'), field(rng, fields)] : [])];
+    case 7:
+      return [kw(rng, 'let'), rng.pick(['kb', 'x', 'bytes', 'count']), '=', ...value(rng, fields)];
+    case 8:
+      return [kw(rng, 'fields'), 'v', '=', ...value(rng, fields), ',', field(rng, fields)];
     default:
-      return [kw(rng, 'top'), ...(rng.chance(0.7) ? [rowCount(rng)] : []), field(rng, fields)];
+      return [
+        kw(rng, 'parse'),
+        rng.pick(['/(?<a>\\w+) (?<b>\\S+)/', '"* *"', '/(?<a>x)/i', '/(a)/', '"*=*"']),
+        ...(rng.chance(0.5) ? [kw(rng, 'from'), field(rng, fields)] : []),
+        ...(rng.chance(0.5) ? [kw(rng, 'as'), 'a', ',', 'b'] : []),
+        ...(rng.chance(0.3) ? [kw(rng, 'nodrop')] : []),
+      ];
   }
 }
 
