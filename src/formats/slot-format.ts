@@ -67,8 +67,7 @@ export abstract class SlotParser implements RowParser {
 }
 
 function slotReader(spec: FieldSpec, slot: number): FieldReader {
-  if (spec.type === 'time') return new SlotTimeReader(spec.name, slot);
-  return spec.type === 'number' ? new SlotNumberReader(spec.name, slot) : new SlotStringReader(spec.name, slot);
+  return spec.type === 'time' || spec.type === 'number' ? new SlotScannedReader(spec.name, slot, spec.type) : new SlotStringReader(spec.name, slot);
 }
 
 /** A layout's format: its name, its fields in slot order (plus `line`), and its parser. */
@@ -137,12 +136,12 @@ class SlotStringReader implements FieldReader {
   }
 }
 
-class SlotNumberReader implements FieldReader {
-  readonly type: FieldType = 'number';
-
+/** A number or a time: its value was scanned into the slot's number at parse time. */
+class SlotScannedReader implements FieldReader {
   constructor(
     readonly name: string,
     private readonly slot: number,
+    readonly type: 'number' | 'time',
   ) {}
 
   str(b: LineBatch, row: number): string | undefined {
@@ -155,28 +154,6 @@ class SlotNumberReader implements FieldReader {
   }
 
   value(b: LineBatch, row: number): Value {
-    return slotValue('number', b, row, this.slot);
-  }
-}
-
-class SlotTimeReader implements FieldReader {
-  readonly type: FieldType = 'time';
-
-  constructor(
-    readonly name: string,
-    private readonly slot: number,
-  ) {}
-
-  str(b: LineBatch, row: number): string | undefined {
-    return spanText(b, row, this.slot);
-  }
-
-  num(b: LineBatch, row: number): number {
-    const state = b.parsed as SpanState;
-    return state.nums[row * state.numStride + this.slot]!;
-  }
-
-  value(b: LineBatch, row: number): Value {
-    return slotValue('time', b, row, this.slot);
+    return slotValue(this.type, b, row, this.slot);
   }
 }
