@@ -169,11 +169,11 @@ async function onParentSignal(): Promise<void> {
     if (!(await probe<boolean>(`sawRecently(${JSON.stringify(signal)}, ${SIGNAL_GRACE_MS * 4})`))) await probe(`forward(${JSON.stringify(signal)})`);
     return;
   }
-  // No listener of its own: the signal would have ended it. Write everything, then end it so.
+  // No listener of its own: the signal would have ended it. Write everything, then end it so
+  // (through the session, before it is let go: a busy program never runs its signal listeners).
   if (signalHandled) return;
   signalHandled = true;
-  await finish({ reason: 'signal', signal });
-  await probe(`reraise(${JSON.stringify(signal)})`);
+  await finish({ reason: 'signal', signal }, signal);
 }
 
 async function tick(): Promise<void> {
@@ -182,27 +182,34 @@ async function tick(): Promise<void> {
   if (lastPoll && !policy.watching && now0 - lastTick < IDLE_POLL_MS) return;
   lastTick = now0;
   busy = true;
+  let signalled = false;
   try {
     lastPoll = await probe<PollAt>('poll()');
-    if (existsSync(join(dir, FILES.signal))) await onParentSignal();
-    if (finishing) return;
-    const decide = policy.observe(lastPoll.windowHigh, captureMs / Math.max(1, Date.now() - startedAt));
-    if (process.env['LOGSIFT_TRACE_DEBUG']) note('poll', { high: lastPoll.windowHigh, live: lastPoll.liveHeap, collections: lastPoll.collections, capture: decide });
-    if (decide) {
-      const c = await capture('peak');
-      policy.captured(c.live);
-      await keepIfPeak(c);
-    }
-    const now = Date.now();
-    if (options.cpu && now - lastCpuChunk >= CPU_CHUNK_MS) await cpuChunk(true);
-    if (now - lastPeaksWrite >= PEAKS_EVERY_MS) {
-      lastPeaksWrite = now;
-      writeAtomic(dir, 'peaks.json', JSON.stringify(peaks()));
-    }
+    signalled = existsSync(join(dir, FILES.signal));
+    if (!signalled) await look(lastPoll);
   } catch (error) {
     note('agent-error', { message: (error as Error).message });
   } finally {
     busy = false;
+  }
+  // Outside the busy section: finishing waits for it to end.
+  if (signalled) await onParentSignal().catch((error: Error) => note('agent-error', { message: error.message }));
+}
+
+/** What one poll decides: a capture, a CPU chunk, the peaks file. */
+async function look(poll: PollAt): Promise<void> {
+  const decide = policy.observe(poll.windowHigh, captureMs / Math.max(1, Date.now() - startedAt));
+  if (process.env['LOGSIFT_TRACE_DEBUG']) note('poll', { high: poll.windowHigh, live: poll.liveHeap, collections: poll.collections, capture: decide });
+  if (decide) {
+    const c = await capture('peak');
+    policy.captured(c.live);
+    await keepIfPeak(c);
+  }
+  const now = Date.now();
+  if (options.cpu && now - lastCpuChunk >= CPU_CHUNK_MS) await cpuChunk(true);
+  if (now - lastPeaksWrite >= PEAKS_EVERY_MS) {
+    lastPeaksWrite = now;
+    writeAtomic(dir, 'peaks.json', JSON.stringify(peaks()));
   }
 }
 
@@ -227,12 +234,19 @@ async function finalize(end: AgentEnd): Promise<void> {
   writeAtomic(dir, FILES.result, JSON.stringify(result));
 }
 
-function finish(end: AgentEnd): Promise<void> {
+/** Writes the last findings; then, with `reraise`, ends the program by that signal as it would have ended. */
+function finish(end: AgentEnd, reraise?: string): Promise<void> {
   finishing ??= finalize(end)
     .catch((error: Error) => note('agent-error', { message: error.message }))
+    .then(async () => {
+      if (reraise !== undefined) await probe('unlisten()').catch(() => undefined);
+    })
     // A session still connected when the program exits makes Node print "Waiting for the
     // debugger to disconnect..." on the program's stderr: the agent lets go first.
-    .finally(() => session.disconnect());
+    .finally(() => {
+      session.disconnect();
+      if (reraise !== undefined) process.kill(process.pid, reraise as NodeJS.Signals);
+    });
   return finishing;
 }
 

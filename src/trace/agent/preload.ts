@@ -63,8 +63,11 @@ async function setUp(dir: string): Promise<void> {
   };
 
   const seen = new Map<string, number>();
-  const reraise = (signal: string): void => {
+  const unlisten = (): void => {
     for (const s of SIGNALS) process.removeListener(s, onSignal);
+  };
+  const reraise = (signal: string): void => {
+    unlisten();
     process.kill(process.pid, signal as NodeJS.Signals);
   };
   // Ends as the signal's default would, after the report's data is written, unless the program
@@ -75,7 +78,7 @@ async function setUp(dir: string): Promise<void> {
     finish({ reason: 'signal', signal });
     reraise(signal);
   };
-  installProbe(makeProbe(tracer, { seen, reraise, listener: onSignal as (...args: unknown[]) => void }));
+  installProbe(makeProbe(tracer, { seen, unlisten, listener: onSignal as (...args: unknown[]) => void }));
 
   process.on('exit', (code) => finish({ reason: 'exit', code }));
   for (const s of SIGNALS) process.on(s, onSignal);

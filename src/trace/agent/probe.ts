@@ -30,19 +30,24 @@ export interface Probe {
   handles(signal: string): boolean;
   /** Whether the thread saw `signal` within the last `ms`. */
   sawRecently(signal: string, ms: number): boolean;
-  /** Sends `signal` to this process again, the tracer's listeners removed, so it ends as it would have. */
-  reraise(signal: string): void;
+  /**
+   * Removes the tracer's signal listeners, so that the signal the agent then sends ends the
+   * process as it would have without the tracer (the agent sends it after letting its session go:
+   * Node prints "Waiting for the debugger to disconnect..." when a process signals itself while a
+   * session is connected).
+   */
+  unlisten(): void;
   /** Sends `signal` to this process for the program's own listeners (it reached only logsift). */
   forward(signal: string): void;
 }
 
-export function makeProbe(tracer: ThreadTracer, signals: { seen: Map<string, number>; reraise: (signal: string) => void; listener: (...args: unknown[]) => void }): Probe {
+export function makeProbe(tracer: ThreadTracer, signals: { seen: Map<string, number>; unlisten: () => void; listener: (...args: unknown[]) => void }): Probe {
   return {
     poll: () => ({ ...tracer.poll(), at: Date.now() }),
     afterCapture: () => ({ ...tracer.afterCollection(), at: Date.now() }),
     handles: (signal) => process.listeners(signal as NodeJS.Signals).some((l) => l !== signals.listener),
     sawRecently: (signal, ms) => Date.now() - (signals.seen.get(signal) ?? 0) < ms,
-    reraise: (signal) => signals.reraise(signal),
+    unlisten: () => signals.unlisten(),
     forward: (signal) => void process.kill(process.pid, signal as NodeJS.Signals),
   };
 }
