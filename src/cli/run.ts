@@ -34,7 +34,9 @@ function program(io: CliIo & { out: ByteSink }, done: (run: Promise<number>) => 
     .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // A mode's options are its own: `trace compare --json` must reach compare, not trace's --json FILE.
+    .enablePositionalOptions();
   for (const { name, make } of COMMANDS) {
     const command = make(io, done).exitOverride().configureOutput({ writeErr: () => {}, writeOut });
     root.addCommand(command, name === 'query' ? { isDefault: true } : {});

@@ -81,6 +81,8 @@ function outputDir(dir: string | undefined): string | undefined {
 export function traceCommand(io: CliIo, done: (run: Promise<number>) => void): Command {
   const writeOut = (s: string): void => io.out?.write(s) ?? void process.stdout.write(s);
   const trace = new Command('trace')
+    // `trace compare --json` is compare's flag, not trace's `--json FILE`.
+    .enablePositionalOptions()
     .description('run a Node.js program and show where its memory and time go (like tracemalloc and cProfile)')
     .usage('[options] -- COMMAND [ARGS...]\n       logsift trace compare OLD.json NEW.json')
     .argument('[command...]', 'the program to run: node and its arguments, a script, or an npm bin')

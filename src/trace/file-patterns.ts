@@ -47,13 +47,20 @@ export function visibleFiles(filter: FileFilter): FileTest {
     file !== '' && (include.length === 0 || include.some((t) => t(file))) && !exclude.some((t) => t(file));
 }
 
-/** Patterns as JSON can carry them (a dumped snapshot records its filter): RegExps as `/source/flags`. */
+/**
+ * Patterns as JSON can carry them (a dumped snapshot records its filter): RegExps as
+ * `regexp:/source/flags`, text as it is. The prefix keeps paths, which start with a slash too,
+ * from reading back as RegExps.
+ */
 export function patternText(p: FilePattern): string {
-  return p instanceof RegExp ? p.toString() : p;
+  return p instanceof RegExp ? `${REGEXP_PREFIX}${p.toString()}` : p;
 }
+
+const REGEXP_PREFIX = 'regexp:';
 
 /** Reads back what patternText wrote. */
 export function patternOfText(text: string): FilePattern {
-  const re = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (!text.startsWith(REGEXP_PREFIX)) return text;
+  const re = /^\/(.*)\/([a-z]*)$/s.exec(text.slice(REGEXP_PREFIX.length));
   return re ? new RegExp(re[1]!, re[2]) : text;
 }

@@ -148,7 +148,13 @@ export class Snapshot {
       interval: checked.interval,
       precise: checked.precise,
       takenAt: checked.takenAt,
-      filters: checked.filters.map((f) => ({ include: f.include.map(patternOfText), exclude: f.exclude.map(patternOfText) })),
+      filters: checked.filters.map((f) => {
+        try {
+          return { include: f.include.map(patternOfText), exclude: f.exclude.map(patternOfText) };
+        } catch (error) {
+          throw new TraceFileError(source, `a filter's pattern is not a valid RegExp: ${(error as Error).message}`);
+        }
+      }),
     });
   }
 

@@ -50,6 +50,11 @@ async function setUp(dir: string): Promise<void> {
     stderr: true,
   });
   agent.on('error', () => markOther(dir, 'agent-failed'));
+  // The program's worker threads are counted, not traced (each has a heap of its own): a marker
+  // each, written when it is made, so even a killed program's report can say so.
+  process.on('worker', (w: Worker) => {
+    if (w !== agent) markOther(dir, `worker-${w.threadId}`);
+  });
 
   let finished = false;
   const finish = (end: AgentEnd): void => {

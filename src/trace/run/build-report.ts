@@ -160,7 +160,7 @@ function heapSnapshotPart(input: ReportInput): NonNullable<TraceReport['memory']
 function coverage(input: ReportInput): Coverage {
   const { files, end } = input;
   const notes: string[] = [];
-  const workers = files.result?.workers ?? files.peaks?.workers ?? 0;
+  const workers = Math.max(files.workerThreads, files.result?.workers ?? files.peaks?.workers ?? 0);
   const until: Coverage['until'] = !files.claim ? 'untraced' : files.result ? (files.result.end.reason === 'signal' ? 'signal' : 'exit') : 'killed';
   if (!files.claim) notes.push(files.agentFailed ? 'the tracer could not start in the program' : 'no Node.js process started: nothing was traced');
   else if (files.agentFailed) notes.push('the trace agent failed: memory figures may be missing');

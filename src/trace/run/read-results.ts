@@ -22,6 +22,8 @@ export interface TraceFiles {
   readonly notes: ReadonlyArray<{ readonly kind: string; readonly message?: string }>;
   /** Other Node processes that started under the program (child processes), by marker. */
   readonly otherProcesses: number;
+  /** Worker threads the program made (markers left by the preload). */
+  readonly workerThreads: number;
   /** Whether the agent failed to start. */
   readonly agentFailed: boolean;
 }
@@ -68,6 +70,7 @@ export function readTraceFiles(dir: string): TraceFiles {
     ...(existsSync(join(dir, FILES.heapSnapshot)) ? { heapSnapshot: join(dir, FILES.heapSnapshot) } : {}),
     notes,
     otherProcesses: others.filter((o) => o.startsWith('process-')).length,
+    workerThreads: others.filter((o) => o.startsWith('worker-')).length,
     agentFailed: others.includes('agent-failed'),
   };
 }
