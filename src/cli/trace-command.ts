@@ -49,6 +49,7 @@ interface TraceOptions {
   precise?: boolean;
   snapshot?: boolean;
   force?: boolean;
+  snapshotLimit: number;
   out?: string;
   report?: string;
   json?: string;
@@ -92,6 +93,9 @@ export function traceCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .option('--precise', 'run with allocation folding off, for accurate live bytes (slower)')
     .option('--snapshot', `take an exact heap snapshot at the peak, summarised by constructor (not above ${DEFAULT_SNAPSHOT_LIMIT / 1024 / 1024} MiB of live heap)`)
     .option('--force', 'with --snapshot: take it whatever the size of the heap')
+    .option('--snapshot-limit <bytes>', 'with --snapshot: the live heap above which none is taken', bytes, DEFAULT_SNAPSHOT_LIMIT)
+    // Accepted as every mode accepts it (trace shows no progress bar).
+    .addOption(new Option('--no-progress').hideHelp())
     .option('--out <dir>', 'write .heapprofile, .cpuprofile, .heapsnapshot and collapsed stacks there')
     .option('--report <file>', 'write the report there instead of stderr')
     .option('--json <file>', 'write the report as JSON there')
@@ -103,13 +107,14 @@ export function traceCommand(io: CliIo, done: (run: Promise<number>) => void): C
         (async () => {
           if (command.length === 0) throw new UsageError('trace: give the program to run after --, e.g. logsift trace -- node app.js');
           if (opts.force && !opts.snapshot) throw new UsageError('trace: --force goes with --snapshot');
+          if (opts.snapshotLimit !== DEFAULT_SNAPSHOT_LIMIT && !opts.snapshot) throw new UsageError('trace: --snapshot-limit goes with --snapshot');
           const { exitCode } = await traceProgram({
             command,
             interval: opts.interval,
             precise: opts.precise ?? false,
             cpu: opts.cpu ?? false,
             snapshot: opts.snapshot ?? false,
-            snapshotLimit: opts.force ? Number.MAX_SAFE_INTEGER : DEFAULT_SNAPSHOT_LIMIT,
+            snapshotLimit: opts.force ? Number.MAX_SAFE_INTEGER : opts.snapshotLimit,
             top: opts.top,
             ...(opts.include ? { include: opts.include } : {}),
             ...(opts.exclude ? { exclude: opts.exclude } : {}),
