@@ -7,10 +7,12 @@
  * it did not cover.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread } from 'node:worker_threads';
 import { ThreadTracer } from '../thread-tracer.js';
 import { AGENT_NAME, ENV_DIR, ENV_OPTIONS, FILES, markOther, type AgentOptions } from './control.js';
+import { keepCommonJsScripts } from './keep-scripts.js';
 import { installProbe, makeProbe } from './probe.js';
 import type { AgentClaim, AgentEnd } from './results.js';
 
@@ -40,6 +42,7 @@ async function setUp(dir: string): Promise<void> {
     return;
   }
   const tracer = ThreadTracer.acquire({ interval: options.interval, precise: false });
+  keepCommonJsScripts();
   // flag[0]: the agent finished writing; flag[1]: the agent stopped (then nobody will finish).
   const flag = new Int32Array(new SharedArrayBuffer(8));
   const agent = new Worker(new URL('./agent-main.js', import.meta.url), {
@@ -86,6 +89,7 @@ async function setUp(dir: string): Promise<void> {
   installProbe(makeProbe(tracer, { seen, unlisten, listener: onSignal as (...args: unknown[]) => void }));
 
   process.on('exit', (code) => finish({ reason: 'exit', code }));
+  endBeforeSelfSignal(finish);
   for (const s of SIGNALS) process.on(s, onSignal);
   // Heap sampling already runs (started above on this thread), so the program need not wait for
   // the agent (about 40 ms); the CPU profiler is the agent's, so with --cpu it waits, and the
@@ -98,6 +102,26 @@ async function setUp(dir: string): Promise<void> {
   if (options.cpu) await ready;
   else ready.catch(() => undefined);
   agent.unref(); // the agent never keeps the program alive
+}
+
+/** Signals whose default action does not end a process. */
+const NOT_ENDING = new Set(['SIGCHLD', 'SIGWINCH', 'SIGURG', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+
+/**
+ * A program that ends itself by a signal nobody listens for (`process.kill(process.pid,
+ * 'SIGKILL')`) gets its report written first, as at a normal exit; and the agent lets its
+ * session go before, since Node prints "Waiting for the debugger to disconnect..." when a
+ * process signals itself while a session is connected.
+ */
+function endBeforeSelfSignal(finish: (end: AgentEnd) => void): void {
+  const kill = process.kill.bind(process);
+  process.kill = ((pid: number, signal?: string | number): true => {
+    const name = typeof signal === 'number' ? Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] : (signal ?? 'SIGTERM');
+    if (pid === process.pid && signal !== 0 && name !== undefined && !NOT_ENDING.has(name) && process.listenerCount(name) === 0) {
+      finish({ reason: 'signal', signal: name });
+    }
+    return kill(pid, signal);
+  }) as typeof process.kill;
 }
 
 const dir = process.env[ENV_DIR];
