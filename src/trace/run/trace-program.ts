@@ -66,7 +66,8 @@ export async function traceProgram(o: TraceProgramOptions): Promise<{ exitCode: 
     }
     return { exitCode: end.exitCode, report };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env['LOGSIFT_TRACE_DEBUG']) process.stderr.write(`logsift trace: debug: control folder kept: ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
