@@ -5,6 +5,7 @@ import { runQuery } from '../engine/run-query.js';
 import type { OutputKind, QueryRunSpec } from '../engine/spec.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
+import { PROFILE_KINDS, profiled, type ProfileKind } from './query-profile.js';
 
 export const QUERY_EXAMPLES = `
 Examples:
@@ -60,6 +61,7 @@ interface QueryOptions {
   table?: boolean;
   strict?: boolean;
   profile?: boolean;
+  profileKind?: ProfileKind;
   jobs?: number;
   maxLineLength: number;
   distinctLimit: number;
@@ -82,7 +84,9 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .addOption(new Option('--csv', 'print results as CSV (RFC 4180)').conflicts(['table']))
     .option('--table', 'print results as an aligned table (the default for aggregates)')
     .option('--strict', 'stop at the first line that does not match the format')
-    .option('--profile', 'print per-stage records, time and peak memory on stderr')
+    .option('--profile', 'print per-stage records, time and peak memory on stderr; --profile=cpu adds the top functions, --profile=memory the top allocation sites, each summed by stage')
+    // --profile=KIND arrives here (run.ts): an optional value on --profile itself would take the query for it.
+    .addOption(new Option('--profile-kind <kind>').choices(PROFILE_KINDS as string[]).hideHelp())
     .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt)
     .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
     .option('--distinct-limit <n>', 'count_distinct and top are exact up to this many values, then estimated', positiveInt, 100_000)
@@ -92,7 +96,19 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .option('--no-progress', 'never show the progress bar')
     .addHelpText('after', QUERY_EXAMPLES)
     .action((first: string | undefined, rest: string[], opts: QueryOptions) => {
-      done(runQuery(querySpec(first, rest, opts, io)));
+      const kind = opts.profileKind ?? (opts.profile ? 'stages' : undefined);
+      const spec = querySpec(first, rest, { ...opts, profile: kind !== undefined }, io);
+      if (kind === undefined || kind === 'stages') {
+        done(runQuery(spec));
+        return;
+      }
+      // The profilers see this thread only: the whole run stays on it.
+      done(
+        profiled(kind, () => runQuery({ ...spec, jobs: 1 })).then(({ code, lines }) => {
+          for (const line of lines) spec.errorLine!(line);
+          return code;
+        }),
+      );
     });
 }
 
