@@ -14,10 +14,11 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { csvGroups, csvNumber, diffGroups, markedEstimate, parsePlainGroups, parsePlainNumber } from './answers.js';
 import { parseCount } from './chunk-file.js';
-import { ensureAccessLog } from './dataset.js';
+import { ensureAccessLog, ensureApplog } from './dataset.js';
 import { selectJobs, type Job } from './jobs.js';
 import { measure, median, rssMethod, type Command, type Measurement, type StdoutMode } from './measure.js';
 import { formatCommands, formatFlatness, formatMachine, formatSize } from './report.js';
+import { traceSection } from './trace.js';
 import {
   judgeFlatness,
   type BenchResults,
@@ -74,7 +75,7 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum,count-by-status,count-distinct,p99] [--json] [--cli PATH/logsift.mjs]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,sum,count-by-status,count-distinct,p99,trace] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);
@@ -304,7 +305,11 @@ function flatness(sizes: SizeResult[], jobs: Job[]): FlatnessResult[] {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const jobs = selectJobs(options.only);
+  // `trace` in --only is the logsift trace section (bench/trace.ts), not a query job.
+  const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const withTrace = only === undefined || only.includes('trace');
+  const queryJobs = only?.filter((s) => s !== 'trace');
+  const jobs = queryJobs === undefined ? selectJobs(undefined) : queryJobs.length > 0 ? selectJobs(queryJobs.join(',')) : [];
   cli = options.cli;
   if (!existsSync(cli)) {
     progress(`note: ${cli} is missing (build with \`npx tsc -p .\`); logsift rows will show FAILED`);
@@ -316,7 +321,17 @@ async function main(): Promise<void> {
   machine['package'] = `logsift ${(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version}`;
 
   const sizes: SizeResult[] = [];
-  for (const label of options.sizes) sizes.push(await runSize(label, jobs, options.runs));
+  if (jobs.length > 0) for (const label of options.sizes) sizes.push(await runSize(label, jobs, options.runs));
+  const trace = withTrace
+    ? await traceSection({
+        cli,
+        root: ROOT,
+        applog: ensureApplog(DATA_DIR, '1m', 1_000_000).file,
+        access: ensureAccessLog(DATA_DIR, '1m', 1_000_000).file,
+        runs: options.runs,
+        progress,
+      })
+    : undefined;
   const results: BenchResults = { machine, runs: options.runs, sizes, flatness: flatness(sizes, jobs) };
 
   if (options.json) {
@@ -327,7 +342,8 @@ async function main(): Promise<void> {
   const flat = formatFlatness(results);
   if (flat) parts.push(flat);
   else if (jobs.some((j) => j.flatRss)) parts.push('(RSS flatness needs two sizes, e.g. --sizes 1m,10m)');
-  parts.push(formatCommands(results));
+  if (jobs.length > 0) parts.push(formatCommands(results));
+  if (trace) parts.push(trace);
   process.stdout.write(parts.join('\n\n') + '\n');
   const mismatches = sizes.flatMap((s) => s.jobs.flatMap((j) => j.checks.filter((c) => c.ok === false)));
   if (mismatches.length > 0) process.stdout.write(`\n!!! ${mismatches.length} answer mismatch(es): see "answers" above\n`);
