@@ -38,7 +38,8 @@ async function timed(variants: readonly Variant[], runs: number, progress: (t: s
   const rss = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let r = 0; r < runs; r++) {
     for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
-      const m = await measure(v.command, 'discard');
+      // Piped, not /dev/null: logsift takes a stdout of /dev/null opened read-write for a closed one.
+      const m = await measure(v.command, 'count-lines');
       if (m.exitCode !== 0) throw new Error(`${v.name}: exit ${m.exitCode}: ${m.stderr.trim().split('\n').pop() ?? ''}`);
       walls.get(v.name)!.push(m.wallS);
       rss.get(v.name)!.push(m.peakRssKiB / 1024);
