@@ -31,7 +31,9 @@ export const PACKAGE_ROOT: string | undefined = findPackageRoot();
 export const OWN_DIRS: readonly string[] = PACKAGE_ROOT ? [join(PACKAGE_ROOT, 'dist'), join(PACKAGE_ROOT, 'src')] : [];
 
 /** The tracer's own code (its Buffer wrappers, probes): never a site, never named in `via`. */
-export const TRACER_DIRS: readonly string[] = PACKAGE_ROOT ? [join(PACKAGE_ROOT, 'dist', 'src', 'trace'), join(PACKAGE_ROOT, 'src', 'trace')] : [];
+export const TRACER_DIRS: readonly string[] = PACKAGE_ROOT
+  ? [join(PACKAGE_ROOT, 'dist', 'src', 'trace'), join(PACKAGE_ROOT, 'dist', 'agent'), join(PACKAGE_ROOT, 'src', 'trace')]
+  : [];
 
 export function isUnder(file: string, dirs: readonly string[]): boolean {
   return dirs.some((d) => file === d || file.startsWith(`${d}/`));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,7 +24,9 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** The preload module, found from logsift's package root (this code may run bundled). */
 function preloadUrl(): string {
   if (!PACKAGE_ROOT) throw new UserError('trace: cannot find logsift\'s own files (package.json named logsift)', EXIT_USAGE);
-  return pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'trace', 'agent', 'preload.js')).href;
+  // The bundle (scripts/bundle.mjs) loads faster; the compiled modules serve a build without it.
+  const bundled = join(PACKAGE_ROOT, 'dist', 'agent', 'preload.js');
+  return pathToFileURL(existsSync(bundled) ? bundled : join(PACKAGE_ROOT, 'dist', 'src', 'trace', 'agent', 'preload.js')).href;
 }
 
 /** A private folder for the agent's files (mode 0700, as mkdtemp makes it). */
