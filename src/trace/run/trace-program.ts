@@ -66,6 +66,7 @@ export async function traceProgram(o: TraceProgramOptions): Promise<{ exitCode: 
     }
     return { exitCode: end.exitCode, report };
   } finally {
+    // LOGSIFT_TRACE_DEBUG=1 keeps the agent's files (its notes log every look at the heap), to see why a capture ran when it did.
     if (process.env['LOGSIFT_TRACE_DEBUG']) process.stderr.write(`logsift trace: debug: control folder kept: ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
