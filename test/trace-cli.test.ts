@@ -88,7 +88,7 @@ test('stdin, stdout and the exit code pass through; the report goes to stderr, -
 
 test('sites at exit are within 15% of what known functions keep (Buffers within 5%)', () => {
   withDir((dir) => {
-    writeFileSync(join(dir, 'known.mjs'), knownProgram());
+    writeFileSync(join(dir, 'known.mjs'), knownProgram({ objects: 4, buffers: 4 }));
     const r = trace(dir, ['--json', 'r.json', '--', 'node', 'known.mjs']);
     assert.equal(r.code, 0, r.stderr);
     const truth = (JSON.parse(r.stdout) as KnownOutput).truth;

@@ -30,7 +30,7 @@ function withProgram<T>(text: string, fn: (r: ReturnType<typeof runProgram>) => 
 }
 
 test('takeSnapshot sizes each function that keeps known amounts within 15% (Buffers within 5%)', () => {
-  withProgram(knownProgram({ library: LIBRARY }), (r) => {
+  withProgram(knownProgram({ library: LIBRARY, objects: 4, buffers: 4 }), (r) => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as KnownOutput;
     for (const f of KNOWN_FUNCTIONS) {
