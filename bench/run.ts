@@ -16,7 +16,8 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseCount } from './chunk-file.js';
 import { checkAggregate, checkLines, type CheckContext } from './checks.js';
-import { ensureAccessLog } from './dataset.js';
+import { ensureAccessLog, ensureApplog } from './dataset.js';
+import { traceSection } from './trace.js';
 import { selectJobs, type Job } from './jobs.js';
 import { measure, rssMethod, type StdoutMode } from './measure.js';
 import { formatFlatness, formatScaling, formatTargets } from './report-targets.js';
@@ -71,7 +72,7 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99,line-contains,pattern] [--json] [--cli PATH/logsift.mjs]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99,line-contains,pattern,trace] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);
@@ -175,7 +176,11 @@ async function runSize(label: string, jobs: Job[], runs: number, cli: string): P
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const jobs = selectJobs(options.only);
+  // `trace` in --only is the logsift trace section (bench/trace.ts), not a query job.
+  const only = options.only?.split(',').map((w) => w.trim()).filter(Boolean);
+  const withTrace = only === undefined || only.includes('trace');
+  const queryJobs = only?.filter((w) => w !== 'trace');
+  const jobs = queryJobs === undefined ? selectJobs(undefined) : queryJobs.length > 0 ? selectJobs(queryJobs.join(',')) : [];
   if (!existsSync(options.cli)) {
     progress(`note: ${options.cli} is missing (build with \`npx tsc -p .\`); logsift rows will show FAILED`);
   }
@@ -186,7 +191,17 @@ async function main(): Promise<void> {
   machine['package'] = `logsift ${(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version}`;
 
   const sizes: SizeResult[] = [];
-  for (const label of options.sizes) sizes.push(await runSize(label, jobs, options.runs, options.cli));
+  if (jobs.length > 0) for (const label of options.sizes) sizes.push(await runSize(label, jobs, options.runs, options.cli));
+  const trace = withTrace
+    ? await traceSection({
+        cli: options.cli,
+        root: ROOT,
+        applog: ensureApplog(DATA_DIR, '1m', 1_000_000).file,
+        access: ensureAccessLog(DATA_DIR, '1m', 1_000_000).file,
+        runs: options.runs,
+        progress,
+      })
+    : undefined;
   const flat = flatness(sizes, jobs);
   const mismatches = sizes.flatMap((s) => s.jobs.flatMap((j) => j.checks.filter((c) => c.ok === false)));
   const results: BenchResults = {
@@ -206,7 +221,8 @@ async function main(): Promise<void> {
     const flatText = formatFlatness(results);
     if (flatText) parts.push(flatText);
     else if (jobs.some((j) => j.flatRss)) parts.push('(RSS flatness needs two sizes, e.g. --sizes 1m,10m)');
-    parts.push(formatTargets(results.targets), formatCommands(results));
+    if (jobs.length > 0) parts.push(formatTargets(results.targets), formatCommands(results));
+    if (trace) parts.push(trace);
     process.stdout.write(parts.filter(Boolean).join('\n\n') + '\n');
   }
   if (mismatches.length > 0) {

@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { fieldsCommand } from './fields-command.js';
 import type { CliIo } from './io.js';
 import { queryCommand } from './query-command.js';
+import { traceCommand } from './trace-command.js';
 
 /** Makes one subcommand; `done` receives the promise of its exit code. */
 export type CommandFactory = (io: CliIo, done: (run: Promise<number>) => void) => Command;
@@ -15,7 +16,8 @@ export type CommandFactory = (io: CliIo, done: (run: Promise<number>) => void) =
 export const COMMANDS: readonly { readonly name: string; readonly make: CommandFactory }[] = [
   { name: 'query', make: queryCommand },
   { name: 'fields', make: fieldsCommand },
-  ...['report', 'follow', 'trace', 'inspect', 'worker'].map((name) => ({ name, make: reserved(name) })),
+  { name: 'trace', make: traceCommand },
+  ...['report', 'follow', 'inspect', 'worker'].map((name) => ({ name, make: reserved(name) })),
 ];
 
 function reserved(name: string): CommandFactory {

@@ -6,6 +6,7 @@ import type { OutputKind, QueryRunSpec } from '../engine/spec.js';
 import { resolveBound } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
+import { PROFILE_KINDS, profiled, type ProfileKind } from './query-profile.js';
 
 export const QUERY_EXAMPLES = `
 Examples:
@@ -62,6 +63,7 @@ interface QueryOptions {
   strict?: boolean;
   malformed?: string;
   profile?: boolean;
+  profileKind?: ProfileKind;
   jobs?: number;
   since?: string;
   until?: string;
@@ -89,7 +91,9 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .option('--until <time>', 'only records before this time (same forms as --since)')
     .option('--strict', 'stop at the first line that does not match the format (or that had to be repaired)')
     .option('--malformed <file>', 'write every line that does not match its format to FILE, in input order')
-    .option('--profile', 'print per-stage records, time and peak memory on stderr')
+    .option('--profile', 'print per-stage records, time and peak memory on stderr; --profile=cpu adds the top functions, --profile=memory the top allocation sites, each summed by stage')
+    // --profile=KIND arrives here (run.ts): an optional value on --profile itself would take the query for it.
+    .addOption(new Option('--profile-kind <kind>').choices(PROFILE_KINDS as string[]).hideHelp())
     .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt)
     .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
     .option('--distinct-limit <n>', 'count_distinct and top are exact up to this many values, then estimated', positiveInt, 100_000)
@@ -99,7 +103,19 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .option('--no-progress', 'never show the progress bar')
     .addHelpText('after', QUERY_EXAMPLES)
     .action((first: string | undefined, rest: string[], opts: QueryOptions) => {
-      done(runQuery(querySpec(first, rest, opts, io)));
+      const kind = opts.profileKind ?? (opts.profile ? 'stages' : undefined);
+      const spec = querySpec(first, rest, { ...opts, profile: kind !== undefined }, io);
+      if (kind === undefined || kind === 'stages') {
+        done(runQuery(spec));
+        return;
+      }
+      // The profilers see this thread only: the whole run stays on it.
+      done(
+        profiled(kind, () => runQuery({ ...spec, jobs: 1 })).then(({ code, lines }) => {
+          for (const line of lines) spec.errorLine!(line);
+          return code;
+        }),
+      );
     });
 }
 

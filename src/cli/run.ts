@@ -34,7 +34,9 @@ function program(io: CliIo & { out: ByteSink }, done: (run: Promise<number>) => 
     .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // A mode's options are its own: `trace compare --json` must reach compare, not trace's --json FILE.
+    .enablePositionalOptions();
   for (const { name, make } of COMMANDS) {
     const command = make(io, done).exitOverride().configureOutput({ writeErr: () => {}, writeOut });
     root.addCommand(command, name === 'query' ? { isDefault: true } : {});
@@ -55,7 +57,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
   const full: CliIo = { ...io, out, errorLine: say };
   const query = queryText(argv);
   try {
-    argv = modeFirst(argv);
+    argv = modeFirst(profileKind(argv));
     let run: Promise<number> | null = null;
     const cli = program({ ...full, out }, (started) => {
       run = started;
@@ -109,6 +111,21 @@ function modeFirst(argv: readonly string[]): readonly string[] {
   const i = argv.findIndex((a, k) => !a.startsWith('-') && !isOptionValue(argv, k));
   if (i <= 0 || !COMMANDS.some((c) => c.name !== 'query' && c.name === argv[i])) return argv;
   return [argv[i]!, ...argv.slice(0, i), ...argv.slice(i + 1)];
+}
+
+/**
+ * `--profile=cpu` and `--profile=memory` become `--profile-kind KIND` (and `--profile=stages` the
+ * plain table). An optional value on `--profile` itself would take the next argument, often the
+ * query, for its value; `--profile QUERY` must stay the stage table of QUERY.
+ */
+function profileKind(argv: readonly string[]): string[] {
+  const dash = argv.indexOf('--');
+  return argv.map((a, i) => {
+    const m = /^--profile=(.*)$/.exec(a);
+    if (!m || (dash >= 0 && i > dash)) return a;
+    if (!['stages', 'cpu', 'memory'].includes(m[1]!)) throw new UsageError(`--profile=${m[1]}: give --profile (the stage table), --profile=cpu or --profile=memory`);
+    return `--profile-kind=${m[1]}`;
+  });
 }
 
 /** The query text of a command line, for the caret under a query error. */

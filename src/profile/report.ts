@@ -1,3 +1,5 @@
+import { formatColumns } from './columns.js';
+
 /** What the report needs of a stage's counters. */
 interface StageFigures {
   readonly name: string;
@@ -27,13 +29,9 @@ export function formatProfile(stages: readonly StageFigures[], wall: number, pea
     wall > 0 ? ((100 * s.ms) / wall).toFixed(1) : '0.0',
     s.bytes > 0 && s.ms > 0 ? (s.bytes / MiB / (s.ms / 1000)).toFixed(0) : '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   return [
-    line(header),
-    ...rows.map(line),
+    ...formatColumns(header, rows),
     threads,
     `wall ${wall.toFixed(1)} ms`,
     `peak heap ${(peakHeapBytes / MiB).toFixed(1)} MB`,
