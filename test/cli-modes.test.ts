@@ -24,7 +24,7 @@ function withDir(fn: (dir: string) => void): void {
 }
 
 test('a reserved mode name is never read as a query: it says it is not available yet (exit 2)', () => {
-  for (const mode of ['report', 'follow', 'trace', 'inspect', 'worker']) {
+  for (const mode of ['report', 'trace', 'inspect', 'worker']) {
     const r = runCli([mode, 'x.log']);
     assert.equal(r.code, 2, mode);
     assert.equal(r.stderr, `logsift: '${mode}' is not available yet in this version of logsift\n`);

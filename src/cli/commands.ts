@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { fieldsCommand } from './fields-command.js';
+import { followCommand } from './follow-command.js';
 import type { CliIo } from './io.js';
 import { queryCommand } from './query-command.js';
 
@@ -15,7 +16,8 @@ export type CommandFactory = (io: CliIo, done: (run: Promise<number>) => void) =
 export const COMMANDS: readonly { readonly name: string; readonly make: CommandFactory }[] = [
   { name: 'query', make: queryCommand },
   { name: 'fields', make: fieldsCommand },
-  ...['report', 'follow', 'trace', 'inspect', 'worker'].map((name) => ({ name, make: reserved(name) })),
+  { name: 'follow', make: followCommand },
+  ...['report', 'trace', 'inspect', 'worker'].map((name) => ({ name, make: reserved(name) })),
 ];
 
 function reserved(name: string): CommandFactory {
