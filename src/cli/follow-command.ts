@@ -80,6 +80,8 @@ export function followCommand(io: CliIo, done: (run: Promise<number>) => void): 
     .option('--distinct-limit <n>', 'count_distinct and top are exact up to this many values, then estimated', positiveInt, 100_000)
     .option('--percentile-limit <n>', 'percentiles are exact up to this many values, then estimated', positiveInt, 100_000)
     .option('--max-groups <n>', 'most groups an aggregation keeps', positiveInt, 1_000_000)
+    // Accepted like every command's (scripts pass it everywhere); follow never shows a progress bar.
+    .addOption(new Option('--no-progress').hideHelp())
     .addHelpText('after', FOLLOW_EXAMPLES)
     .action((first: string | undefined, rest: string[], opts: FollowOptions) => {
       done(follow(followSpec(first, rest, opts, io)));
