@@ -48,7 +48,12 @@ afterEach(() => {
 });
 
 async function verify(follower: Follower, total: number): Promise<void> {
-  await follower.until(`all ${total} lines`, () => tally(follower.stdout).counts.size >= total, 90_000);
+  try {
+    await follower.until(`all ${total} lines`, () => tally(follower.stdout).counts.size >= total, 30_000);
+  } catch (error) {
+    const { lost } = lostAndDoubled(tally(follower.stdout).counts, total);
+    throw new Error(`${(error as Error).message}; lost ${lost.length}: ${ranges(lost)}`);
+  }
   // A little longer, so a duplicate on its way would show too; then a clean stop.
   await sleep(300);
   const { code, stdout, stderr } = await follower.stop('SIGTERM');
@@ -113,3 +118,15 @@ test(`copytruncate, ${ROTATIONS} rotations at ~10k lines/s, copies among the fol
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** 1,2,3,7 -> "1-3 7". */
+function ranges(ns: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < ns.length; ) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
+    out.push(i === j ? `${ns[i]}` : `${ns[i]}-${ns[j]}`);
+    i = j + 1;
+  }
+  return out.join(' ');
+}

@@ -91,9 +91,9 @@ export class FollowSource {
     this.wake.close();
   }
 
-  /** Where delivery stands for each followed file (held copies have delivered nothing). */
+  /** Where delivery stands for each followed file (held copies and files not placed yet have delivered nothing). */
   positions(): FilePosition[] {
-    return this.files.filter((f) => f.state !== 'held').map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
+    return this.files.filter((f) => f.state !== 'held' && f.classified).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
   }
 
   async *batches(): AsyncGenerator<LineBatch> {
@@ -111,6 +111,7 @@ export class FollowSource {
         yield* this.streamBatches();
         for (const f of [...this.files]) {
           if (this.stopping) break;
+          if (this.wake.takeFull()) await this.look(false);
           yield* this.fileBatches(f);
         }
         if (this.stopping) break;
@@ -161,6 +162,7 @@ export class FollowSource {
   private async *fileBatches(f: TrackedFile): AsyncGenerator<LineBatch> {
     if (f.state === 'held') return;
     try {
+      if (!f.classified && !(await this.classify(f))) return;
       for await (const piece of f.read(this.buffer, this.options.chunkSize, (r) => this.truncated(f, r))) {
         if (!this.prepared.has(f.source)) {
           this.prepared.add(f.source);
@@ -170,6 +172,8 @@ export class FollowSource {
         f.accept(piece);
         this.deliveries++;
         if (this.stopping) return;
+        // A rotation while this file is read (a long catch-up): see the new file before it moves on.
+        if (this.wake.takeFull()) await this.look(false);
       }
     } catch (error) {
       this.reportOnce(new InputError(f.path, describeFsError(error)));
@@ -193,6 +197,28 @@ export class FollowSource {
     await f.fh.close().catch(() => {});
     // A copy held back for this file would otherwise wait forever: what is past its delivered offset is new.
     for (const held of this.files) if (held.heldFor === f) held.release(f.delivered);
+  }
+
+  /**
+   * Places a file that appeared while following, once it has content: read from its start, or,
+   * when it is the copy of a followed file, from where that file's reading stopped (or held until
+   * that file's truncation). False while it cannot be told yet (empty, or a copy still being written).
+   */
+  private async classify(f: TrackedFile): Promise<boolean> {
+    const size = Number((await f.fh.stat({ bigint: true })).size);
+    if (size === 0) return false;
+    const head = await readHead(f.fh);
+    const place = await this.startOf(f.fh, f.dev, f.ino, head, size, false);
+    if (place === 'defer') return false;
+    f.classified = true;
+    this.deferred.delete(`${f.dev}:${f.ino}`);
+    f.restartAt(place.start, head);
+    if (place.heldFor) {
+      f.state = 'held';
+      f.heldFor = place.heldFor;
+      return false;
+    }
+    return true;
   }
 
   /** A followed file was truncated: release its held copy there, or remember what it held for a copy still to come. */
@@ -226,7 +252,6 @@ export class FollowSource {
         if (known.state === 'draining') known.state = 'live'; // a followed path leads to it again
         continue;
       }
-      if (!initial && st.size === 0n) continue; // nothing to read yet: decided once it has content
       const f = await this.openFile(path, initial);
       if (f) seen.add(f);
     }
@@ -260,18 +285,13 @@ export class FollowSource {
         return same;
       }
       const head = await readHead(fh);
-      const place = await this.startOf(fh, dev, ino, head, size, initial);
-      if (place === 'defer') {
-        await fh.close();
-        return null;
-      }
+      // Files there at start are placed now; a file that appears later is opened at once (held
+      // open, a rename cannot take it away) and placed once it has content (see classify).
+      const place = initial ? await this.startOf(fh, dev, ino, head, size, true) : { start: 0 };
+      if (place === 'defer') throw new Error('unreachable: files there at start are never deferred');
       const f = new TrackedFile({ name: path, path, size: null }, path, fh, dev, ino, head, place.start, this.assembler());
-      if (place.heldFor) {
-        f.state = 'held';
-        f.heldFor = place.heldFor;
-      }
+      f.classified = initial;
       this.files.push(f);
-      this.deferred.delete(`${dev}:${ino}`);
       return f;
     } catch (error) {
       await fh.close().catch(() => {});
@@ -312,7 +332,7 @@ export class FollowSource {
     const candidates: { original: { head: Buffer; marker: Buffer; offset: number }; remnant?: Remnant; live?: TrackedFile }[] = [
       ...this.remnants.map((r) => ({ original: r, remnant: r })),
       ...this.files
-        .filter((t) => t.state === 'live' && t.delivered > 0)
+        .filter((t) => t.state === 'live' && t.classified && t.delivered > 0)
         .map((t) => ({ original: { head: t.firstBytes, marker: t.lastBytes, offset: t.delivered }, live: t })),
     ];
     for (const c of candidates) {

@@ -36,6 +36,8 @@ export type FileState = 'live' | 'draining' | 'held';
  */
 export class TrackedFile {
   state: FileState = 'live';
+  /** False for a file that appeared while following and has not been placed yet (it is not read until it is). */
+  classified = true;
   /** For a held copy: the live file it is a copy of. */
   heldFor: TrackedFile | null = null;
   /** The next byte to read. */
@@ -123,6 +125,13 @@ export class TrackedFile {
   flushLast(): Piece | null {
     const batch = this.lines.flush(this.source);
     return batch ? { batch, end: this.pos } : null;
+  }
+
+  /** Where a newly placed file starts, and its first bytes as seen when it was placed. */
+  restartAt(offset: number, head: Buffer): void {
+    this.pos = offset;
+    this.delivered = offset;
+    this.head = head;
   }
 
   /** Starts delivering a held copy at `offset` (where its original's reading stopped). */

@@ -62,6 +62,17 @@ export class Wakeups {
     this.pending = { full: full || (this.pending?.full ?? false) };
   }
 
+  /**
+   * Whether a name changed since the last wake-up was taken (and forgets it): the follower looks
+   * the paths up before reading on, since a file renamed twice before the next look would never be
+   * seen under a followed name.
+   */
+  takeFull(): boolean {
+    if (!this.pending?.full) return false;
+    this.pending = { full: false };
+    return true;
+  }
+
   /** Resolves at the next wake-up (at once when one came since the last call). */
   next(): Promise<Wakeup> {
     if (this.pending || this.closed) {
