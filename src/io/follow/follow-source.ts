@@ -122,8 +122,8 @@ export class FollowSource {
     } finally {
       this.wake.close();
       for (const s of this.streams) s.stop();
+      // The files stay listed: their positions are the final checkpoint's.
       await Promise.all(this.files.map((f) => f.fh.close().catch(() => {})));
-      this.files = [];
     }
   }
 
