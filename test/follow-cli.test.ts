@@ -10,6 +10,7 @@ import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, renameS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import { runCli } from './support/cli.js';
 import { Follower, lostAndDoubled, numbered, tally } from './support/follower.js';
 
@@ -183,4 +184,23 @@ test('follow mistakes are one line and exit 2', () => {
   const e = runCli(['follow', '--every', 'soon', 'count', 'x.log']);
   assert.equal(e.code, 2);
   assert.equal(e.stderr.split('\n').length, 2, e.stderr);
+});
+
+test('a directory is followed with the files created in it later; a compressed rotation appearing there is not read again', async () => {
+  const { dir, done } = withDir();
+  try {
+    writeFileSync(join(dir, 'a.log'), '');
+    const f = follower(['', dir]);
+    await sleep(300);
+    appendFileSync(join(dir, 'a.log'), lines(0, 3));
+    await f.until('the first lines', () => seen(f) >= 3);
+    writeFileSync(join(dir, 'a.log.1.gz'), gzipSync(lines(0, 3)));
+    writeFileSync(join(dir, 'b.log'), lines(3, 5));
+    await f.until("the new file's lines", () => seen(f) >= 5);
+    await sleep(300);
+    const r = await f.stop();
+    assert.equal(r.stdout, lines(0, 5));
+  } finally {
+    done();
+  }
 });

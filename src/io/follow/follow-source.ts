@@ -4,6 +4,7 @@ import { InputError } from '../../core/errors.js';
 import { STDIN_SOURCE, type Source } from '../../core/source.js';
 import { describeFsError } from '../fs-errors.js';
 import type { LineArrays } from '../lines.js';
+import { detectCompression } from '../sniff.js';
 import type { FilePosition } from './checkpoint.js';
 import { classifySpec, currentPaths, directoriesToWatch, type FollowSpec } from './follow-paths.js';
 import { hashOf, matchesStored, readAt, readHead } from './identity.js';
@@ -93,7 +94,7 @@ export class FollowSource {
 
   /** Where delivery stands for each followed file (held copies and files not placed yet have delivered nothing). */
   positions(): FilePosition[] {
-    return this.files.filter((f) => f.state !== 'held' && f.classified).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
+    return this.files.filter((f) => f.state !== 'held' && f.classified && !f.compressed).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
   }
 
   async *batches(): AsyncGenerator<LineBatch> {
@@ -160,7 +161,7 @@ export class FollowSource {
 
   /** What was appended to `f` since the last look; a drained, idle rotated file is closed here. */
   private async *fileBatches(f: TrackedFile): AsyncGenerator<LineBatch> {
-    if (f.state === 'held') return;
+    if (f.state === 'held' || f.compressed) return;
     try {
       if (!f.classified && !(await this.classify(f))) return;
       for await (const piece of f.read(this.buffer, this.options.chunkSize, (r) => this.truncated(f, r))) {
@@ -208,6 +209,7 @@ export class FollowSource {
     const size = Number((await f.fh.stat({ bigint: true })).size);
     if (size === 0) return false;
     const head = await readHead(f.fh);
+    if (isCompressed(f, head)) return false;
     const place = await this.startOf(f.fh, f.dev, f.ino, head, size, false);
     if (place === 'defer') return false;
     f.classified = true;
@@ -291,6 +293,7 @@ export class FollowSource {
       if (place === 'defer') throw new Error('unreachable: files there at start are never deferred');
       const f = new TrackedFile({ name: path, path, size: null }, path, fh, dev, ino, head, place.start, this.assembler());
       f.classified = initial;
+      if (initial) isCompressed(f, head);
       this.files.push(f);
       return f;
     } catch (error) {
@@ -363,6 +366,18 @@ export class FollowSource {
     this.reported.add(error.message);
     this.options.onError(error);
   }
+}
+
+/**
+ * A compressed file among the followed paths (`access.log.2.gz` below a followed directory) is a
+ * finished rotation of content already read from the live file: it is kept open (so it is known
+ * when seen again) but never read, or its lines would be delivered twice.
+ */
+function isCompressed(f: TrackedFile, head: Buffer): boolean {
+  if (detectCompression(head) === null) return false;
+  f.compressed = true;
+  f.classified = true;
+  return true;
 }
 
 /** The end of the last complete line at or before `size`: following from the end never starts mid-line. */

@@ -38,6 +38,8 @@ export class TrackedFile {
   state: FileState = 'live';
   /** False for a file that appeared while following and has not been placed yet (it is not read until it is). */
   classified = true;
+  /** A compressed file (a finished rotation): never read. */
+  compressed = false;
   /** For a held copy: the live file it is a copy of. */
   heldFor: TrackedFile | null = null;
   /** The next byte to read. */
