@@ -59,7 +59,7 @@ test('each mode has its own --help; the default help shows the query options and
   const top = runCli(['--help']);
   assert.equal(top.code, 0);
   assert.match(top.stdout, /--jobs <n>/);
-  assert.match(top.stdout, /Other commands: fields, report, follow, trace, inspect, worker/);
+  assert.match(top.stdout, /Other commands: fields, follow, report, trace, inspect, worker/);
   const fields = runCli(['fields', '--help']);
   assert.equal(fields.code, 0);
   assert.match(fields.stdout, /Usage: logsift fields/);
