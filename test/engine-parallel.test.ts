@@ -61,7 +61,13 @@ for (const query of QUERIES) {
       const many = sift([query, ...files], jobs);
       assert.equal(many.code, one.code, `exit code with --jobs ${jobs}`);
       assert.equal(many.stdout, one.stdout, `stdout with --jobs ${jobs}`);
-      assert.equal(many.stderr, one.stderr, `stderr (malformed lines, their file:line) with --jobs ${jobs}`);
+      // With a head among the record stages the run stops once it has its rows; what each thread
+      // had read by then, and so which malformed lines it met, depends on timing. Without one,
+      // every line is read and the reports are identical.
+      const stopsEarly = /\bhead\b/.test(query) && !/\b(sort|count|sum|top)\b/.test(query);
+      if (!stopsEarly) {
+        assert.equal(many.stderr, one.stderr, `stderr (malformed lines, their file:line) with --jobs ${jobs}`);
+      }
     }
   });
 }

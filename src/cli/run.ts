@@ -132,14 +132,16 @@ function profileKind(argv: readonly string[]): string[] {
 function queryText(argv: readonly string[]): string {
   const q = argv.indexOf('-q') >= 0 ? argv.indexOf('-q') : argv.indexOf('--query');
   if (q >= 0 && q + 1 < argv.length) return argv[q + 1]!;
-  const first = argv.find((a, i) => !a.startsWith('-') && !isOptionValue(argv, i));
+  const words = argv.filter((a, i) => !a.startsWith('-') && !isOptionValue(argv, i));
+  // A mode's name comes first (`logsift follow QUERY PATH`): its query is the word after it.
+  const first = words[0] !== undefined && COMMANDS.some((c) => c.name !== 'query' && c.name === words[0]) ? words[1] : words[0];
   return first ?? '';
 }
 
 /** Whether argv[i] is the value of the option before it (`--format X`). */
 function isOptionValue(argv: readonly string[], i: number): boolean {
   const previous = argv[i - 1];
-  return previous !== undefined && /^(-f|--format|-j|--jobs|--max-line-length|--distinct-limit|--percentile-limit|--sort-limit|--max-groups|--malformed)$/.test(previous);
+  return previous !== undefined && /^(-f|--format|-j|--jobs|--max-line-length|--distinct-limit|--percentile-limit|--sort-limit|--max-groups|--malformed|--from|--every|--window|--checkpoint|--poll|--rotate-wait)$/.test(previous);
 }
 
 /** When the "query" names an existing file, the likely mistake is a missing query. */

@@ -25,7 +25,7 @@ export class FinalPhase {
   private jsonArray: { first: boolean } | null;
 
   constructor(
-    private readonly spec: QueryRunSpec,
+    private readonly spec: Pick<QueryRunSpec, 'output' | 'limits'>,
     /** The plan that shapes the output, typed by the first fitting format met (asked when needed). */
     private readonly planned: () => QueryPlan,
     private readonly collecting: CollectorPlan,

@@ -127,7 +127,7 @@ export class PassRunner {
         ? null
         : parse(ctx, {
             ...(this.forced ? { format: this.forced } : {}),
-            formatFor: (source) => this.formatOf.get(source),
+            formatFor: (source) => this.formatOf.get(source) ?? this.formatFor?.(source),
             needed,
             onFormat: (source, format) => this.meetFormat(source, format),
             ...(malformedOut ? { onMalformedLine: (b: LineBatch, row: number) => malformedOut.writeRow(b, row) } : {}),
@@ -164,17 +164,54 @@ export class PassRunner {
 
   /** One pass over `inputs`: their partial. */
   async run(inputs: readonly PassInput[]): Promise<Partial> {
-    const { ctx, hooks } = this;
+    const { ctx } = this;
     ctx.beginPart();
     for (const input of inputs) if (input.format !== undefined) this.formatOf.set(input.source, resolveFormat(input.format));
-    const metersBefore = meterData(ctx.meters);
     const split = pipe(fromList(inputs.map((i) => i.source)), this.openStage, this.catStage, this.linesStage);
+    try {
+      return await this.drive(split, false);
+    } finally {
+      for (const input of inputs) this.formatOf.delete(input.source);
+    }
+  }
+
+  /**
+   * A pass over line batches made elsewhere (follow mode's tailing source), that lasts as long as
+   * they do. Each batch's output is handed on before the next batch is pulled (no line waits in a
+   * half-filled buffer), so when the source is asked for more, everything it yielded is delivered.
+   * `formatFor` gives a source's format when the caller detected it up front.
+   */
+  runBatches(split: AsyncIterable<LineBatch>, formatFor?: (source: Source) => LogFormat | undefined): Promise<Partial> {
+    this.formatFor = formatFor ?? null;
+    return this.drive(split, true);
+  }
+
+  /**
+   * The current part's partial, and a fresh state for what follows (a sliding window's buckets):
+   * called between batches, from a timer while a pass runs. The returned states are no longer
+   * touched by the pass. Diagnostics are not cut: they stay the run's.
+   */
+  cut(): Partial {
+    const partial = this.current(meterData(this.ctx.meters), []);
+    this.resetState();
+    return partial;
+  }
+
+  private formatFor: ((source: Source) => LogFormat | undefined) | null = null;
+
+  private async drive(split: AsyncIterable<LineBatch>, flushEach: boolean): Promise<Partial> {
+    const { ctx, hooks } = this;
+    const metersBefore = meterData(ctx.meters);
     const parsed = this.parseStage ? this.parseStage(split) : split;
     const batches = this.recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
     this.resetState();
     for await (const b of batches) {
       this.collector ??= this.build();
       this.collector.consume(b);
+      if (flushEach) {
+        this.collector.flush?.();
+        this.malformedOut?.flush();
+      }
       if (this.collector.done || hooks.stopped?.()) break;
       const wait = hooks.ready?.();
       if (wait) await wait;
@@ -182,8 +219,13 @@ export class PassRunner {
     this.collector ??= this.build();
     this.collector.flush?.();
     this.malformedOut?.flush();
-    for (const input of inputs) this.formatOf.delete(input.source);
+    return this.current(meterData(ctx.meters), metersBefore);
+  }
 
+  /** The kept states and counters as a Partial (meters as counted since `before`). */
+  private current(after: MeterData[], before: readonly MeterData[]): Partial {
+    const { ctx } = this;
+    const metersBefore = before;
     const { kept } = this;
     return {
       table: kept.table?.table ?? null,
@@ -191,7 +233,7 @@ export class PassRunner {
       topRows: kept.topRows ? kept.topRows.heap.drain() : null,
       diagnostics: ctx.diagnostics.toData(),
       lines: new Map(ctx.linesRead),
-      meters: subtractMeters(meterData(ctx.meters), metersBefore),
+      meters: subtractMeters(after, metersBefore),
       formats: [...this.formatsMet],
       bytesRead: (ctx.meters.find('read')?.bytes ?? 0) - (metersBefore.find((m) => m.name === 'read')?.bytes ?? 0),
       peakHeapBytes: ctx.meters.peakHeapBytes,

@@ -28,11 +28,8 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
  */
 export function resolveBound(option: string, text: string, now: number): string {
   const trimmed = text.trim();
-  if (DURATION.test(trimmed)) {
-    let ms = 0;
-    for (const [, amount, unit] of trimmed.matchAll(PART)) ms += Number(amount) * UNIT_MS[unit!.toLowerCase()]!;
-    return new Date(now - ms).toISOString();
-  }
+  const ms = durationMs(trimmed);
+  if (ms !== null) return new Date(now - ms).toISOString();
   try {
     toInstant({ kind: 'string', value: trimmed, start: 0, end: 0 });
   } catch (error) {
@@ -40,6 +37,15 @@ export function resolveBound(option: string, text: string, now: number): string 
     throw new UsageError(`${option}: '${text}' is neither a time (2015-05-17T10:00:00Z, "2015-05-17 10:00") nor a duration back from now (30m, 1h, 2d)`);
   }
   return trimmed;
+}
+
+/** A duration (`500ms`, `5s`, `1h30m`) in milliseconds, or null when `text` is not one. */
+export function durationMs(text: string): number | null {
+  const trimmed = text.trim();
+  if (!DURATION.test(trimmed)) return null;
+  let ms = 0;
+  for (const [, amount, unit] of trimmed.matchAll(PART)) ms += Number(amount) * UNIT_MS[unit!.toLowerCase()]!;
+  return ms;
 }
 
 /** The window's condition for one format's records; null when there is no window. */

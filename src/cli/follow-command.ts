@@ -1,0 +1,131 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { runFollow, type FollowRunSpec } from '../engine/follow-run.js';
+import type { OutputKind } from '../engine/spec.js';
+import { durationMs } from '../engine/time-window.js';
+import type { CliIo } from './io.js';
+
+export const FOLLOW_EXAMPLES = `
+Examples:
+  logsift follow '' /var/log/nginx/access.log          print new lines as they arrive (tail -F)
+  logsift follow 'status >= 500' /var/log/nginx/       matching lines of every file below, new files too
+  logsift follow 'level == "ERROR"' 'logs/app*.log'    a glob (quoted): files that match later are picked up
+  logsift follow 'count by status' --every 10s access.log
+  logsift follow 'status >= 500 | count by host' --window 1m --every 5s access.log
+  logsift follow --checkpoint state.json --from start 'status == 404' access.log
+  app | logsift follow 'level == "WARN"' -               standard input, to its end
+
+Rotation by rename + create and by copytruncate is followed without loss: files are known by
+device, inode and first bytes, a renamed file is read to its end through its open descriptor, and
+a truncated file is read again from its start. Files present at start are read from their end
+(--from start: from their start); files that appear later, from their start.
+
+SIGINT or SIGTERM ends following: an aggregate prints its final result, the checkpoint is written
+(with --checkpoint), and the exit status is 0 (1 when an input failed along the way). Restarted
+with the same --checkpoint after SIGINT/SIGTERM, every line is delivered exactly once; after a
+SIGKILL, no line is lost and at most the lines after the last checkpoint (250 ms) come again.`;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function duration(value: string): number {
+  const ms = durationMs(value);
+  if (ms === null || ms <= 0) throw new InvalidArgumentError('expected a duration such as 500ms, 5s, 1m');
+  return ms;
+}
+
+interface FollowOptions {
+  query?: string;
+  format?: string;
+  json?: boolean;
+  ndjson?: boolean;
+  csv?: boolean;
+  table?: boolean;
+  from: 'start' | 'end';
+  every: number;
+  window?: number;
+  checkpoint?: string;
+  poll: number;
+  rotateWait: number;
+  strict?: boolean;
+  maxLineLength: number;
+  distinctLimit: number;
+  percentileLimit: number;
+  maxGroups: number;
+}
+
+/** `logsift follow [options] [QUERY] PATH...`: a pass that never ends, over files as they grow and rotate. */
+export function followCommand(io: CliIo, done: (run: Promise<number>) => void): Command {
+  return new Command('follow')
+    .description('follow growing logs across rotation: matching lines as they arrive, or an aggregate every --every')
+    .argument('[query]', "filter or query pipeline ('' for every line)")
+    .argument('[paths...]', 'files, directories, globs, FIFOs, or - for stdin (default: stdin)')
+    .option('-q, --query <query>', 'the query, when it could be taken for a path; every argument is then a path')
+    .option('-f, --format <format>', 'log format name or format string; default: detected per file from its first lines')
+    .addOption(new Option('--json', 'aggregates as one JSON array per result; filtered records as JSON').conflicts(['ndjson', 'csv', 'table']))
+    .addOption(new Option('--ndjson', 'one JSON object per line').conflicts(['csv', 'table']))
+    .addOption(new Option('--csv', 'aggregates as CSV').conflicts(['table']))
+    .option('--table', 'aggregates as an aligned table (the default)')
+    .addOption(new Option('--from <where>', 'where to read files that exist at start').choices(['start', 'end']).default('end'))
+    .option('--every <duration>', "how often an aggregate's result is printed", duration, 5000)
+    .option('--window <duration>', 'aggregate over what arrived in this sliding window (default: everything since start)', duration)
+    .option('--checkpoint <file>', 'keep per-file positions (and a running aggregate) in FILE, and resume from it')
+    .option('--poll <duration>', 'how often files are looked at besides watch events (the safety net)', duration, 500)
+    .option('--rotate-wait <duration>', 'how long a renamed or deleted file must be idle before it is closed', duration, 1000)
+    .option('--strict', 'stop at the first line that does not match the format')
+    .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
+    .option('--distinct-limit <n>', 'count_distinct and top are exact up to this many values, then estimated', positiveInt, 100_000)
+    .option('--percentile-limit <n>', 'percentiles are exact up to this many values, then estimated', positiveInt, 100_000)
+    .option('--max-groups <n>', 'most groups an aggregation keeps', positiveInt, 1_000_000)
+    // Accepted like every command's (scripts pass it everywhere); follow never shows a progress bar.
+    .addOption(new Option('--no-progress').hideHelp())
+    .addHelpText('after', FOLLOW_EXAMPLES)
+    .action((first: string | undefined, rest: string[], opts: FollowOptions) => {
+      done(follow(followSpec(first, rest, opts, io)));
+    });
+}
+
+/** Runs until SIGINT or SIGTERM (or standard input's end, when it is the only input). */
+async function follow(spec: Omit<FollowRunSpec, 'signal'>): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runFollow({ ...spec, signal: stop.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // A FIFO's open waits on the thread pool for a writer and cannot be called off: once all
+    // output is written, nothing else is left to do, so the process may end anyway.
+    setTimeout(() => process.exit(), 500).unref();
+  }
+}
+
+function followSpec(first: string | undefined, rest: readonly string[], opts: FollowOptions, io: CliIo): Omit<FollowRunSpec, 'signal'> {
+  const query = opts.query ?? first ?? '';
+  const positionals = opts.query !== undefined && first !== undefined ? [first, ...rest] : [...rest];
+  const output: OutputKind = opts.json ? 'json' : opts.ndjson ? 'ndjson' : opts.csv ? 'csv' : opts.table ? 'table' : 'auto';
+  if (opts.window !== undefined && opts.window < 100) throw new UsageError('--window must be at least 100ms');
+  return {
+    query,
+    inputs: positionals.length === 0 ? ['-'] : positionals,
+    now: Date.now(),
+    format: opts.format,
+    output,
+    strict: opts.strict ?? false,
+    maxLineLength: opts.maxLineLength,
+    limits: { distinct: opts.distinctLimit, percentile: opts.percentileLimit, sort: 1_000_000, groups: opts.maxGroups },
+    from: opts.from,
+    everyMs: opts.every,
+    ...(opts.window !== undefined ? { windowMs: opts.window } : {}),
+    ...(opts.checkpoint !== undefined ? { checkpointPath: opts.checkpoint } : {}),
+    pollMs: opts.poll,
+    rotateWaitMs: opts.rotateWait,
+    errorLine: io.errorLine,
+    ...(io.out ? { out: io.out } : {}),
+  };
+}
