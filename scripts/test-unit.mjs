@@ -1,7 +1,7 @@
 /**
  * `npm run test:unit`: the fast subset, for running often while editing. It leaves out the suites
  * that run the real logs of ../shared/data, spawn the CLI over big or many inputs, start worker
- * threads, or fuzz; `npm test` runs everything.
+ * threads, trace programs, follow files, or fuzz; `npm test` runs everything.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -19,6 +19,9 @@ const SLOW = [
   /^formats-xml\./,
   /^formats-realdata\./,
   /^query-language\./,
+  /^follow-/,
+  /^trace-/,
+  /^query-profile\./,
 ];
 
 const dir = 'dist/test';
