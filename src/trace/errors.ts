@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { EXIT_USAGE, UserError } from '../core/errors.js';
 
 /**
@@ -30,5 +31,20 @@ export function systemReason(error: unknown): string {
       return 'no space left on device';
     default:
       return e?.message ?? String(error);
+  }
+}
+
+/** A file given to the tracer, parsed as JSON; `notJson` says what it should have been. */
+export async function readTraceJson(path: string, notJson: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new TraceFileError(path, `cannot read: ${systemReason(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new TraceFileError(path, notJson);
   }
 }

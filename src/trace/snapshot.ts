@@ -1,6 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { DEFAULT_EXCLUDE, patternOfText, patternText, visibleFiles, type FileFilter, type FilePattern, type FileTest } from './file-patterns.js';
-import { systemReason, TraceFileError } from './errors.js';
+import { readTraceJson, systemReason, TraceFileError } from './errors.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -124,18 +124,7 @@ export class Snapshot {
 
   /** Reads a dumped snapshot; a missing, corrupt or foreign file is a TraceFileError. */
   static async load(path: string): Promise<Snapshot> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new TraceFileError(path, `cannot read: ${systemReason(error)}`);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw new TraceFileError(path, 'not a logsift trace snapshot (not JSON)');
-    }
+    const data = await readTraceJson(path, 'not a logsift trace snapshot (not JSON)');
     return Snapshot.fromJSON(data, path);
   }
 

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../core/errors.js';
-import { systemReason, TraceFileError } from '../errors.js';
+import { readTraceJson, TraceFileError } from '../errors.js';
 import { Snapshot } from '../snapshot.js';
 import { SNAPSHOT_FORMAT } from '../snapshot-file.js';
 import type { StatisticKey } from '../statistics.js';
@@ -21,18 +20,7 @@ export interface SiteDiff {
 export type Moment = 'peak' | 'exit';
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new TraceFileError(path, `cannot read: ${systemReason(error)}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new TraceFileError(path, 'not JSON: give a snapshot (Snapshot.dump, --out) or a report (--json) of logsift trace');
-  }
+  const data = await readTraceJson(path, 'not JSON: give a snapshot (Snapshot.dump, --out) or a report (--json) of logsift trace');
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TraceFileError(path, 'not a logsift trace snapshot or report');
   return data as Record<string, unknown>;
 }
