@@ -4,6 +4,7 @@ import { runFollow, type FollowRunSpec } from '../engine/follow-run.js';
 import type { OutputKind } from '../engine/spec.js';
 import { durationMs } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
+import { withLineAndExactLimits, withMaxGroups } from './shared-options.js';
 
 export const FOLLOW_EXAMPLES = `
 Examples:
@@ -24,12 +25,6 @@ SIGINT or SIGTERM ends following: an aggregate prints its final result, the chec
 (with --checkpoint), and the exit status is 0 (1 when an input failed along the way). Restarted
 with the same --checkpoint after SIGINT/SIGTERM, every line is delivered exactly once; after a
 SIGKILL, no line is lost and at most the lines after the last checkpoint (250 ms) come again.`;
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
 
 function duration(value: string): number {
   const ms = durationMs(value);
@@ -59,7 +54,7 @@ interface FollowOptions {
 
 /** `logsift follow [options] [QUERY] PATH...`: a pass that never ends, over files as they grow and rotate. */
 export function followCommand(io: CliIo, done: (run: Promise<number>) => void): Command {
-  return new Command('follow')
+  const command = new Command('follow')
     .description('follow growing logs across rotation: matching lines as they arrive, or an aggregate every --every')
     .argument('[query]', "filter or query pipeline ('' for every line)")
     .argument('[paths...]', 'files, directories, globs, FIFOs, or - for stdin (default: stdin)')
@@ -75,11 +70,8 @@ export function followCommand(io: CliIo, done: (run: Promise<number>) => void): 
     .option('--checkpoint <file>', 'keep per-file positions (and a running aggregate) in FILE, and resume from it')
     .option('--poll <duration>', 'how often files are looked at besides watch events (the safety net)', duration, 500)
     .option('--rotate-wait <duration>', 'how long a renamed or deleted file must be idle before it is closed', duration, 1000)
-    .option('--strict', 'stop at the first line that does not match the format')
-    .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
-    .option('--distinct-limit <n>', 'count_distinct and top are exact up to this many values, then estimated', positiveInt, 100_000)
-    .option('--percentile-limit <n>', 'percentiles are exact up to this many values, then estimated', positiveInt, 100_000)
-    .option('--max-groups <n>', 'most groups an aggregation keeps', positiveInt, 1_000_000)
+    .option('--strict', 'stop at the first line that does not match the format');
+  return withMaxGroups(withLineAndExactLimits(command))
     // Accepted like every command's (scripts pass it everywhere); follow never shows a progress bar.
     .addOption(new Option('--no-progress').hideHelp())
     .addHelpText('after', FOLLOW_EXAMPLES)

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { runQuery } from '../engine/run-query.js';
 import type { OutputKind, QueryRunSpec } from '../engine/spec.js';
@@ -7,6 +7,7 @@ import { resolveBound } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 import { PROFILE_KINDS, profiled, type ProfileKind } from './query-profile.js';
+import { positiveInt, withLineAndExactLimits, withMaxGroups } from './shared-options.js';
 
 export const QUERY_EXAMPLES = `
 Examples:
@@ -35,12 +36,6 @@ List the fields of any log with: logsift fields PATH
 
 Exit status: 0 success; 1 an input or the output failed, or a limit left the result
 incomplete (everything that could be computed was printed); 2 usage or query error.`;
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
 
 /** Worker threads by default: LOGSIFT_JOBS, else one per core. */
 function defaultJobs(): number {
@@ -77,7 +72,7 @@ interface QueryOptions {
 
 /** `logsift [options] QUERY [PATH...]`, the default command. */
 export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): Command {
-  return new Command('query')
+  const command = new Command('query')
     .description('filter, aggregate and sort log records (the default command)')
     .argument('[query]', "filter or query pipeline ('' to print every line)")
     .argument('[paths...]', 'files, directories, globs, or - for stdin (default: stdin)')
@@ -94,12 +89,9 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .option('--profile', 'print per-stage records, time and peak memory on stderr; --profile=cpu adds the top functions, --profile=memory the top allocation sites, each summed by stage')
     // --profile=KIND arrives here (run.ts): an optional value on --profile itself would take the query for it.
     .addOption(new Option('--profile-kind <kind>').choices(PROFILE_KINDS as string[]).hideHelp())
-    .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt)
-    .option('--max-line-length <bytes>', 'cut lines longer than this', positiveInt, 1024 * 1024)
-    .option('--distinct-limit <n>', 'count_distinct and top are exact up to this many values, then estimated', positiveInt, 100_000)
-    .option('--percentile-limit <n>', 'percentiles are exact up to this many values, then estimated', positiveInt, 100_000)
-    .option('--sort-limit <n>', 'most rows a sort keeps without a following head', positiveInt, 1_000_000)
-    .option('--max-groups <n>', 'most groups an aggregation keeps (memory grows with each)', positiveInt, 1_000_000)
+    .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt);
+  withLineAndExactLimits(command).option('--sort-limit <n>', 'most rows a sort keeps without a following head', positiveInt, 1_000_000);
+  return withMaxGroups(command)
     .option('--no-progress', 'never show the progress bar')
     .addHelpText('after', QUERY_EXAMPLES)
     .action((first: string | undefined, rest: string[], opts: QueryOptions) => {

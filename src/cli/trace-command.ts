@@ -10,6 +10,7 @@ import { STATISTIC_KEYS, type StatisticKey } from '../trace/statistics.js';
 import { DEFAULT_INTERVAL } from '../trace/thread-tracer.js';
 import { parseBytes } from '../trace/units.js';
 import type { CliIo } from './io.js';
+import { positiveInt } from './shared-options.js';
 
 export const TRACE_EXAMPLES = `
 Examples:
@@ -25,12 +26,6 @@ goes to stderr (or --report FILE). COMMAND is node with its arguments, a .js/.mj
 an executable whose #! line runs node (npm bins), found on PATH or in node_modules/.bin.
 Its main thread is traced (worker threads and child processes are counted, not traced).
 A program named compare needs a path: logsift trace -- ./compare.`;
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
 
 function bytes(value: string): number {
   const n = parseBytes(value);

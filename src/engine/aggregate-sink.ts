@@ -5,6 +5,8 @@ import type { RowParser } from '../core/format.js';
 import { columnName, type AggregateCall, type AggregateStage } from '../query/ast.js';
 import { compileGroupKey, operandReader, readerOrMissing } from '../query/compile.js';
 import type { StageMeter } from '../core/meters.js';
+import type { StateShape } from './partial-codec.js';
+import type { QueryPlan } from './plan.js';
 
 export interface AggregateLimits {
   /** Values kept exactly by count_distinct / percentiles before a sketch takes over. */
@@ -129,4 +131,23 @@ export class AggregateSink {
     }
     return (states, b, row) => void (states[i] = aggregate.add(states[i], reader.value(b, row)));
   }
+}
+
+/**
+ * How the states of a plan's aggregation are rebuilt from wire form (worker partials, follow
+ * checkpoints), made the first time it is asked for: the plan is typed only once a format is met.
+ */
+export function lazyStateShape(plan: () => QueryPlan, limits: AggregateLimits & { readonly groups: number }): () => StateShape {
+  let shape: StateShape | null = null;
+  return () => {
+    if (shape) return shape;
+    const p = plan();
+    const grouped = p.aggregate && !p.top ? p.aggregate : null;
+    return (shape = {
+      aggregates: grouped ? createAggregates(grouped, limits) : [],
+      keyNames: grouped ? grouped.groupBy.map(columnName) : [],
+      maxGroups: limits.groups,
+      topLimit: limits.distinct,
+    });
+  };
 }

@@ -9,11 +9,10 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../io/follow/c
 import { FollowSource } from '../io/follow/follow-source.js';
 import { FdSink, type ByteSink } from '../output/sink.js';
 import { parseQuery } from '../query/parser.js';
-import { columnName } from '../query/ast.js';
-import { createAggregates } from './aggregate-sink.js';
+import { lazyStateShape } from './aggregate-sink.js';
 import { FinalPhase } from './final.js';
 import { PartialMerger, type Partial } from './partial.js';
-import { decodePartial, encodePartial, type EncodedPartial, type StateShape } from './partial-codec.js';
+import { decodePartial, encodePartial, type EncodedPartial } from './partial-codec.js';
 import { PassRunner, type PassHooks } from './pass.js';
 import { collectorPlan, planQuery } from './plan.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -86,7 +85,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   if (spec.format !== undefined) meet(spec.format);
 
   const checkpoint = spec.checkpointPath === undefined ? null : await readCheckpoint(spec.checkpointPath);
-  const shape = stateShape(spec, plans);
+  const shape = lazyStateShape(() => plans.main(), spec.limits);
   const kept = checkpoint?.state as KeptState | undefined;
   // A running aggregate goes on from the checkpoint when the query is the same (a window starts afresh).
   const base = aggregate && spec.windowMs === undefined && kept?.query === spec.query && kept.format === (spec.format ?? null) ? kept.partial : null;
@@ -193,22 +192,6 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   ctx.diagnostics.mergeData(partial.diagnostics);
   for (const line of ctx.diagnostics.summary()) say(line);
   return failed || ctx.diagnostics.inputErrors.length > 0 ? 1 : 0;
-}
-
-/** How aggregate states are rebuilt from wire form, from the plan (as the worker pool does). */
-function stateShape(spec: PassSpec, plans: TypedPlans): () => StateShape {
-  let shape: StateShape | null = null;
-  return () => {
-    if (shape) return shape;
-    const p = plans.main();
-    const aggregates = p.aggregate && !p.top ? createAggregates(p.aggregate, spec.limits) : [];
-    return (shape = {
-      aggregates,
-      keyNames: p.aggregate && !p.top ? p.aggregate.groupBy.map(columnName) : [],
-      maxGroups: spec.limits.groups,
-      topLimit: spec.limits.distinct,
-    });
-  };
 }
 
 /** The first non-blank lines of a file's first bytes, as the parse stage's detection samples them. */

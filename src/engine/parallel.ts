@@ -9,12 +9,11 @@ import { sniffSource } from '../io/open.js';
 import { makeRowComparator } from '../operators/compare.js';
 import { QueryError } from '../query/errors.js';
 import { detectSourceFormat } from '../stages/parse.js';
-import { createAggregates } from './aggregate-sink.js';
-import { decodePartial, type StateShape } from './partial-codec.js';
+import { lazyStateShape } from './aggregate-sink.js';
+import { decodePartial } from './partial-codec.js';
 import { PartialMerger, type Partial } from './partial.js';
 import type { PassHooks, PassInput } from './pass.js';
 import type { CollectorPlan, QueryPlan } from './plan.js';
-import { columnName } from '../query/ast.js';
 import type { QueryRunSpec } from './spec.js';
 import type { FromWorker, ToWorker, WorkerFailure } from './worker.js';
 
@@ -112,18 +111,8 @@ export async function runParallel(
   const merger = new PartialMerger(
     collecting.kind === 'topRows' ? { n: collecting.n, compare: makeRowComparator(collecting.keys) } : undefined,
   );
-  let shape: StateShape | null = null;
-  const stateShape = (): StateShape => {
-    if (shape) return shape;
-    const p = plan();
-    const aggregates = p.aggregate && !p.top ? createAggregates(p.aggregate, spec.limits) : [];
-    return (shape = {
-      aggregates,
-      keyNames: p.aggregate && !p.top ? p.aggregate.groupBy.map(columnName) : [],
-      maxGroups: spec.limits.groups,
-      topLimit: spec.limits.distinct,
-    });
-  };
+  const stateShape = lazyStateShape(plan, spec.limits);
+
 
   let next = 0; // the unit whose output is written now
   let dispatched = 0;

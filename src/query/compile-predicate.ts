@@ -316,7 +316,7 @@ function forwardContains<B>(reader: SpanReader<B>, lit: Buffer): Predicate<B> {
     const end = out[1]!;
     if (end - start < n) return false;
     const own = (b as { buf?: unknown }).buf === buf;
-    if (!own) return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).indexOf(lit) >= 0;
+    if (!own) return containsAt(buf, start, end, lit);
     if (b !== batch || start < lastEnd || (hit >= 0 && hit < start)) {
       batch = b;
       hit = (buf as Buffer).indexOf(lit, start);
