@@ -25,6 +25,8 @@ export { parse, type ParseOptions } from './stages/parse.js';
 export { filter, filterBatches, type PredicateFactory } from './stages/filter.js';
 export { map, format, recordOf, type RecordObject } from './stages/map.js';
 export { take } from './stages/take.js';
+export { follow, type FollowStageOptions } from './stages/follow.js';
+export { into, broadcast, drain, tee, Channel, type PushTarget } from './stages/push.js';
 export { LineBatch } from './core/batch.js';
 export { Instant, type Value } from './core/value.js';
 export type { Row, RowSchema } from './core/row.js';

@@ -4,7 +4,9 @@ import { runFollow, type FollowRunSpec } from '../engine/follow-run.js';
 import type { OutputKind } from '../engine/spec.js';
 import { durationMs } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
-import { withLineAndExactLimits, withMaxGroups } from './shared-options.js';
+import { positiveInt, withLineAndExactLimits, withMaxGroups } from './shared-options.js';
+import { openOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
+import { FdSink, type FileSink } from '../output/sink.js';
 
 export const FOLLOW_EXAMPLES = `
 Examples:
@@ -15,6 +17,15 @@ Examples:
   logsift follow 'status >= 500 | count by host' --window 1m --every 5s access.log
   logsift follow --checkpoint state.json --from start 'status == 404' access.log
   app | logsift follow 'level == "WARN"' -               standard input, to its end
+  logsift follow -e 'status == 404' -o 404.log -e 'count by status' --every 10s access.log
+  logsift follow --alert 'status >= 500 | count by host | where count > 10' --window 1m \
+                 --for 30s --exec 'mail -s alert ops@example.com' access.log
+
+Alerts: the rows of an --alert query's result are the firing alerts, judged every --every over
+the --window (or everything since start). A row that appears fires once, keyed by its group,
+after holding for --for; it resolves when it is gone. Each change is printed as one JSON line
+{"state":"firing"|"resolved","rule":...,"row":{...},"at":...} and sent to --exec (on stdin) and
+--webhook (POSTed); actions run in the background, at most --max-actions a minute.
 
 Rotation by rename + create and by copytruncate is followed without loss: files are known by
 device, inode and first bytes, a renamed file is read to its end through its open descriptor, and
@@ -50,6 +61,12 @@ interface FollowOptions {
   distinctLimit: number;
   percentileLimit: number;
   maxGroups: number;
+  dropWhenFull?: boolean;
+  alert?: string[];
+  for: number;
+  exec?: string;
+  webhook?: string;
+  maxActions: number;
 }
 
 /** `logsift follow [options] [QUERY] PATH...`: a pass that never ends, over files as they grow and rotate. */
@@ -70,13 +87,21 @@ export function followCommand(io: CliIo, done: (run: Promise<number>) => void): 
     .option('--checkpoint <file>', 'keep per-file positions (and a running aggregate) in FILE, and resume from it')
     .option('--poll <duration>', 'how often files are looked at besides watch events (the safety net)', duration, 500)
     .option('--rotate-wait <duration>', 'how long a renamed or deleted file must be idle before it is closed', duration, 1000)
-    .option('--strict', 'stop at the first line that does not match the format');
+    .option('--strict', 'stop at the first line that does not match the format')
+    .option('--alert <query>', 'an aggregate whose result rows are firing alerts (repeatable)', (q: string, all: string[] | undefined) => [...(all ?? []), q])
+    .option('--for <duration>', 'an alert fires only after its row held this long', durationOrZero, 0)
+    .option('--exec <command>', 'run COMMAND (by /bin/sh) for each alert event, with the event as JSON on its stdin')
+    .option('--webhook <url>', 'POST each alert event as JSON to URL (http or https)', httpUrl)
+    .option('--max-actions <n>', 'most alert actions (--exec, --webhook) started in a minute', positiveInt, 60);
+  const requests: OutputRequest[] = [];
+  withOutputs(command, requests);
   return withMaxGroups(withLineAndExactLimits(command))
     // Accepted like every command's (scripts pass it everywhere); follow never shows a progress bar.
     .addOption(new Option('--no-progress').hideHelp())
     .addHelpText('after', FOLLOW_EXAMPLES)
     .action((first: string | undefined, rest: string[], opts: FollowOptions) => {
-      done(follow(followSpec(first, rest, opts, io)));
+      const { spec, files } = followSpec(first, rest, opts, io, requests);
+      done(follow(spec).finally(() => Promise.allSettled(files.map((f) => f.close()))));
     });
 }
 
@@ -97,12 +122,36 @@ async function follow(spec: Omit<FollowRunSpec, 'signal'>): Promise<number> {
   }
 }
 
-function followSpec(first: string | undefined, rest: readonly string[], opts: FollowOptions, io: CliIo): Omit<FollowRunSpec, 'signal'> {
-  const query = opts.query ?? first ?? '';
-  const positionals = opts.query !== undefined && first !== undefined ? [first, ...rest] : [...rest];
+function durationOrZero(value: string): number {
+  return value === '0' ? 0 : duration(value);
+}
+
+function httpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  return url.href;
+}
+
+function followSpec(first: string | undefined, rest: readonly string[], opts: FollowOptions, io: CliIo, requests: readonly OutputRequest[]): { spec: Omit<FollowRunSpec, 'signal'>; files: FileSink[] } {
+  const alerts = opts.alert ?? [];
+  // With -e or --alert, every argument is a path (as with -q).
+  const allPaths = opts.query !== undefined || requests.length > 0 || alerts.length > 0;
+  if (requests.length > 0 && opts.query !== undefined) throw new UsageError('give the queries either as -e QUERY (several) or as one query, not both');
+  const query = opts.query ?? (allPaths ? '' : (first ?? ''));
+  const positionals = allPaths && first !== undefined ? [first, ...rest] : [...rest];
+  if (alerts.length === 0 && (opts.for > 0 || opts.exec !== undefined || opts.webhook !== undefined)) {
+    throw new UsageError('--for, --exec and --webhook belong to an --alert QUERY');
+  }
+  const stdout = io.out ?? new FdSink(1);
+  const { outputs, files } = requests.length > 0 ? openOutputs(requests, stdout) : { outputs: undefined, files: [] };
   const output: OutputKind = opts.json ? 'json' : opts.ndjson ? 'ndjson' : opts.csv ? 'csv' : opts.table ? 'table' : 'auto';
   if (opts.window !== undefined && opts.window < 100) throw new UsageError('--window must be at least 100ms');
-  return {
+  const spec: Omit<FollowRunSpec, 'signal'> = {
     query,
     inputs: positionals.length === 0 ? ['-'] : positionals,
     now: Date.now(),
@@ -118,6 +167,12 @@ function followSpec(first: string | undefined, rest: readonly string[], opts: Fo
     pollMs: opts.poll,
     rotateWaitMs: opts.rotateWait,
     errorLine: io.errorLine,
-    ...(io.out ? { out: io.out } : {}),
+    out: stdout,
+    ...(outputs ? { outputs } : {}),
+    dropWhenFull: opts.dropWhenFull ?? false,
+    ...(alerts.length > 0
+      ? { alerts: { rules: alerts, forMs: opts.for, exec: opts.exec, webhook: opts.webhook, maxActionsPerMinute: opts.maxActions } }
+      : {}),
   };
+  return { spec, files };
 }

@@ -8,6 +8,9 @@ import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 import { PROFILE_KINDS, profiled, type ProfileKind } from './query-profile.js';
 import { positiveInt, withLineAndExactLimits, withMaxGroups } from './shared-options.js';
+import { openOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
+import { runFanOut } from '../engine/run-fan-out.js';
+import { FdSink } from '../output/sink.js';
 
 export const QUERY_EXAMPLES = `
 Examples:
@@ -23,6 +26,7 @@ Examples:
   logsift 'top 10 host' access.log.1 access.log.2.gz
   logsift 'level == "ERROR" | count by message | sort count desc | head 5' app.log
   zcat old.log.gz | logsift 'status == 404' --json
+  logsift -e 'status == 404' -o 404.log -e 'sum(bytes)' access.log   two answers, one read
 
 The first argument is always the query ('' for none); give it with -q when it could be read as
 a command name. Query stages are separated by "|": a filter (or "where EXPR"), "fields a, b",
@@ -68,6 +72,7 @@ interface QueryOptions {
   sortLimit: number;
   maxGroups: number;
   progress: boolean;
+  dropWhenFull?: boolean;
 }
 
 /** `logsift [options] QUERY [PATH...]`, the default command. */
@@ -91,10 +96,16 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
     .addOption(new Option('--profile-kind <kind>').choices(PROFILE_KINDS as string[]).hideHelp())
     .option('-j, --jobs <n>', 'worker threads for big plain files (default: LOGSIFT_JOBS, else one per core)', positiveInt);
   withLineAndExactLimits(command).option('--sort-limit <n>', 'most rows a sort keeps without a following head', positiveInt, 1_000_000);
+  const requests: OutputRequest[] = [];
+  withOutputs(command, requests);
   return withMaxGroups(command)
     .option('--no-progress', 'never show the progress bar')
     .addHelpText('after', QUERY_EXAMPLES)
     .action((first: string | undefined, rest: string[], opts: QueryOptions) => {
+      if (requests.length > 0) {
+        done(fanOut(first, rest, requests, opts, io));
+        return;
+      }
       const kind = opts.profileKind ?? (opts.profile ? 'stages' : undefined);
       const spec = querySpec(first, rest, { ...opts, profile: kind !== undefined }, io);
       if (kind === undefined || kind === 'stages') {
@@ -109,6 +120,21 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
         }),
       );
     });
+}
+
+/** `-e QUERY [-o FILE]`, repeated: one read on this thread; every positional is a path. */
+async function fanOut(first: string | undefined, rest: readonly string[], requests: readonly OutputRequest[], opts: QueryOptions, io: CliIo): Promise<number> {
+  if (opts.query !== undefined) throw new UsageError('give the queries either as -e QUERY (several) or as one query, not both');
+  const alone = [opts.malformed !== undefined && '--malformed', (opts.profile || opts.profileKind) && '--profile', opts.jobs !== undefined && '--jobs'].filter(Boolean);
+  if (alone.length > 0) throw new UsageError(`${alone.join(', ')} ${alone.length === 1 ? 'is' : 'are'} for a single query: with -e, every query is answered from one read on one thread`);
+  const paths = first === undefined ? [...rest] : [first, ...rest];
+  const { jobs: _jobs, malformedPath: _malformed, profile: _profile, query: _query, out, ...spec } = querySpec(undefined, paths, { ...opts, query: '' }, io);
+  const { outputs, files } = openOutputs(requests, out ?? new FdSink(1));
+  try {
+    return await runFanOut({ ...spec, outputs, dropWhenFull: opts.dropWhenFull ?? false });
+  } finally {
+    await Promise.allSettled(files.map((f) => f.close()));
+  }
 }
 
 /** The run spec from the command line; the query is the first positional unless given with -q. */

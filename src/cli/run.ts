@@ -141,7 +141,7 @@ function queryText(argv: readonly string[]): string {
 /** Whether argv[i] is the value of the option before it (`--format X`). */
 function isOptionValue(argv: readonly string[], i: number): boolean {
   const previous = argv[i - 1];
-  return previous !== undefined && /^(-f|--format|-j|--jobs|--max-line-length|--distinct-limit|--percentile-limit|--sort-limit|--max-groups|--malformed|--from|--every|--window|--checkpoint|--poll|--rotate-wait)$/.test(previous);
+  return previous !== undefined && /^(-f|--format|-j|--jobs|--max-line-length|--distinct-limit|--percentile-limit|--sort-limit|--max-groups|--malformed|--from|--every|--window|--checkpoint|--poll|--rotate-wait|-e|--expr|-o|--output|--since|--until|--alert|--for|--exec|--webhook)$/.test(previous);
 }
 
 /** When the "query" names an existing file, the likely mistake is a missing query. */

@@ -37,6 +37,20 @@ export class LineBatch {
     return this.firstLine + row;
   }
 
+  /**
+   * A batch over the same bytes, line boundaries and parsed state, with a selection of its own:
+   * what one of several consumers of the same read gets (broadcast), so that its filters shrink
+   * only its own selection. Cheap: one copy of the selection vector, nothing else.
+   */
+  fork(): LineBatch {
+    const copy = new LineBatch(this.source, this.buf, this.starts, this.ends, this.sel.slice(0, this.count), this.firstLine);
+    copy.count = this.count;
+    copy.selCount = this.selCount;
+    copy.parser = this.parser;
+    copy.parsed = this.parsed;
+    return copy;
+  }
+
   /** The raw bytes of row i (a view, not a copy). */
   line(row: number): Buffer {
     return this.buf.subarray(this.starts[row], this.ends[row]);

@@ -4,6 +4,7 @@ import type { GroupTable } from '../aggregates/index.js';
 import type { RowSink } from '../operators/row-sink.js';
 import { createWriter } from '../output/index.js';
 import type { ByteSink } from '../output/sink.js';
+import { columnName } from '../query/ast.js';
 import { RECORD_COLUMN, type CollectorPlan, type QueryPlan } from './plan.js';
 import type { Partial } from './partial.js';
 import { aggregatedRows, buildRowChain, type ChainOptions } from './row-chain.js';
@@ -86,20 +87,44 @@ export class FinalPhase {
         feed(next, partial.topRows ?? []);
         break;
       }
-      case 'aggregate': {
-        if (plan.top) {
-          const { schema, rows } = TopSink.answer(plan.top, partial.counter!);
-          feed(buildRowChain(stages, schema, this.chainOptions()), rows);
-        } else {
-          const table = partial.table!;
-          reportDroppedGroups(table, this.ctx);
-          const options = this.chainOptions();
-          feed(buildRowChain(stages, table.schema(), options), aggregatedRows(plan.aggregate!, table, stages, options));
-        }
+      case 'aggregate':
+        this.feedAggregate(partial, this.chainOptions());
         break;
-      }
     }
     await this.sink.end();
+  }
+
+  /**
+   * An aggregate's result as rows, through the same row operators as printed output (alerts read
+   * it): the columns and the rows, plus the columns that are the groups' keys.
+   */
+  resultRows(partial: Partial): { columns: readonly string[]; keys: readonly string[]; rows: Row[] } {
+    if (this.collecting.kind !== 'aggregate') throw new Error('resultRows needs an aggregate');
+    const plan = this.planned();
+    let columns: readonly string[] = [];
+    const rows: Row[] = [];
+    this.feedAggregate(partial, {
+      ...this.chainOptions(),
+      output: (schema) => {
+        columns = schema.columns;
+        return { row: (r) => void rows.push(r), end: () => {} };
+      },
+    });
+    const keys = plan.top ? [plan.top.field.name] : (plan.aggregate?.groupBy ?? []).map(columnName);
+    return { columns, keys: keys.filter((k) => columns.includes(k)), rows };
+  }
+
+  private feedAggregate(partial: Partial, options: ChainOptions): void {
+    const plan = this.planned();
+    const stages = plan.rowStages;
+    if (plan.top) {
+      const { schema, rows } = TopSink.answer(plan.top, partial.counter!);
+      feed(buildRowChain(stages, schema, options), rows);
+    } else {
+      const table = partial.table!;
+      reportDroppedGroups(table, this.ctx);
+      feed(buildRowChain(stages, table.schema(), options), aggregatedRows(plan.aggregate!, table, stages, options));
+    }
   }
 
   /** The row operators for streamed rows (or, for records, just the writer). */

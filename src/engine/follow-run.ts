@@ -1,3 +1,4 @@
+import type { LineBatch } from '../core/batch.js';
 import { UsageError, type UserError } from '../core/errors.js';
 import type { LogFormat } from '../core/format.js';
 import { RunContext } from '../core/run-context.js';
@@ -8,16 +9,17 @@ import { resolveFormat } from '../formats/registry.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../io/follow/checkpoint.js';
 import { FollowSource } from '../io/follow/follow-source.js';
 import { FdSink, type ByteSink } from '../output/sink.js';
-import { parseQuery } from '../query/parser.js';
+import { AlertActions } from './alert-actions.js';
+import { AlertRule, eventJson } from './alerts.js';
 import { lazyStateShape } from './aggregate-sink.js';
+import { Branch, refuseSharedStreams } from './branch.js';
 import { FinalPhase } from './final.js';
 import { PartialMerger, type Partial } from './partial.js';
-import { decodePartial, encodePartial, type EncodedPartial } from './partial-codec.js';
-import { PassRunner, type PassHooks } from './pass.js';
-import { collectorPlan, planQuery } from './plan.js';
+import { decodePartial, encodePartial, type EncodedPartial, type StateShape } from './partial-codec.js';
+import type { FanOutOutput } from './run-fan-out.js';
+import { runSharedRead } from './shared-read.js';
 import { SlidingWindow } from './sliding-window.js';
 import type { PassSpec } from './spec.js';
-import { TypedPlans } from './typed-plans.js';
 
 /** One `logsift follow` run: a pass that never ends, over followed inputs. */
 export interface FollowRunSpec extends PassSpec {
@@ -38,68 +40,107 @@ export interface FollowRunSpec extends PassSpec {
   readonly signal: AbortSignal;
   readonly out?: ByteSink;
   readonly errorLine?: (line: string) => void;
+  /** `-e QUERY [-o FILE]`: several queries over the one read (else `query`, to `out`). */
+  readonly outputs?: readonly FanOutOutput[];
+  /** `--drop-when-full`: a full output drops and counts its lines instead of slowing reading. */
+  readonly dropWhenFull?: boolean;
+  /** `--alert QUERY` (repeatable), with `--for`, `--exec`, `--webhook`. */
+  readonly alerts?: AlertSpec;
 }
 
-/** What a checkpoint keeps besides positions: a running aggregate, and the query it belongs to. */
+export interface AlertSpec {
+  readonly rules: readonly string[];
+  readonly forMs: number;
+  readonly exec?: string | undefined;
+  readonly webhook?: string | undefined;
+  readonly maxActionsPerMinute: number;
+  /** Where events are written, one JSON line each (default: the run's `out`). */
+  readonly events?: ByteSink;
+}
+
+/** What a checkpoint keeps besides positions: each running aggregate, with the query it belongs to. */
 interface KeptState {
   readonly query: string;
   readonly format: string | null;
   readonly partial: EncodedPartial;
 }
 
+/** One output of a follow run: a query's branch, and how its results go out. */
+interface LiveOutput {
+  readonly branch: Branch;
+  readonly aggregate: boolean;
+  readonly window: SlidingWindow | null;
+  /** A running aggregate's state from the checkpoint, merged into every result. */
+  readonly base: EncodedPartial | null;
+  readonly shape: () => StateShape;
+  /** Set for an `--alert` rule: its result is judged, never printed. */
+  readonly alert: AlertRule | null;
+  printed: number;
+}
+
 /**
- * Follows the inputs with the query's record phase running as one endless pass (PassRunner over
- * FollowSource's batches). A filter's lines go out as they arrive (each batch's output handed on
- * before the next is read); an aggregate's result is printed every `everyMs` from the running
- * pass's snapshot (or the sliding window's buckets), and once more at the end. Returns the exit
- * code: 0, or 1 when an input failed along the way.
+ * Follows the inputs with every query's record phase running as an endless pass over one shared
+ * read and parse (FollowSource's batches through runSharedRead): the positional query or each
+ * `-e`, and each `--alert`. A filter's lines go out as they arrive (each batch's output handed on
+ * before the next is read); an aggregate's result is printed every `everyMs` from its running
+ * pass's snapshot (or its sliding window's buckets), and once more at the end; an alert's result
+ * is judged every `everyMs`, and its events are written as JSON lines and sent to its actions.
+ * Returns the exit code: 0, or 1 when an input failed along the way or an output dropped lines.
  *
- * Delivery: a file's checkpoint offset is the end of the last complete line whose output was
- * written (the sink drained) before the checkpoint was taken, so a restart resumes exactly after
- * it. Stopped through `signal` (SIGINT/SIGTERM), the last checkpoint is written after the final
- * output: every line is delivered exactly once across restarts. Killed without warning, at most
- * the lines after the last periodic checkpoint come again.
+ * Delivery: a file's checkpoint offset is the end of the last complete line that every output
+ * took, and whose output was written (the sinks drained), before the checkpoint was taken: the
+ * positions and the running states are taken together between two batches, when no batch is on
+ * its way through the outputs. A restart resumes exactly after it. Stopped through `signal`
+ * (SIGINT/SIGTERM), the last checkpoint is written after the final output: every line is
+ * delivered exactly once across restarts. Killed without warning, at most the lines after the
+ * last periodic checkpoint come again.
  */
 export async function runFollow(given: FollowRunSpec): Promise<number> {
   const spec: FollowRunSpec = given.now === undefined ? { ...given, now: Date.now() } : given;
   const say = spec.errorLine ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const query = parseQuery(spec.query);
-  const untyped = planQuery(query);
-  const collecting = collectorPlan(untyped, spec.output);
-  const aggregate = collecting.kind === 'aggregate';
-  if (collecting.kind === 'rows' || collecting.kind === 'topRows' || (collecting.kind === 'records' && !(spec.output === 'json' || spec.output === 'ndjson'))) {
-    throw new UsageError("follow prints matching lines (or --json/--ndjson records) or an aggregate's result; 'fields', 'sort' before an aggregate, --csv and --table of a filter are not available in follow mode");
-  }
-  if (spec.windowMs !== undefined && !aggregate) throw new UsageError('--window needs an aggregate (count, sum, ... by ...): a filter prints each line as it arrives');
+  const sink: ByteSink = spec.out ?? new FdSink(1);
   const forced = spec.format === undefined ? undefined : resolveFormat(spec.format);
   if (forced?.transform) throw new UsageError(`follow reads lines: the ${spec.format} format is not available in follow mode`);
 
-  const ctx = new RunContext({ maxLineLength: spec.maxLineLength, strict: spec.strict });
+  const ctx = new RunContext({ maxLineLength: spec.maxLineLength, strict: spec.strict, reuseBuffers: true });
   let failed = false;
   const reportInputError = (error: UserError): void => {
     failed = true;
     say(`logsift: ${error.message}`);
   };
-  const plans = new TypedPlans(query, () => {}, spec.now!);
-  const meet = (format: string): void => void plans.forFormat(resolveFormat(format), 'query');
-  if (spec.format !== undefined) meet(spec.format);
-
   const checkpoint = spec.checkpointPath === undefined ? null : await readCheckpoint(spec.checkpointPath);
-  const shape = lazyStateShape(() => plans.main(), spec.limits);
-  const kept = checkpoint?.state as KeptState | undefined;
-  // A running aggregate goes on from the checkpoint when the query is the same (a window starts afresh).
-  const base = aggregate && spec.windowMs === undefined && kept?.query === spec.query && kept.format === (spec.format ?? null) ? kept.partial : null;
+  const keptStates = keptOf(checkpoint?.state);
 
-  const sink: ByteSink = spec.out ?? new FdSink(1);
-  const streamed = new FinalPhase(spec, () => plans.main(), collecting, sink, ctx);
-  const hooks: PassHooks = {
-    bytes: (data) => streamed.bytes(data),
-    ready: () => sink.ready(),
-    onInputError: reportInputError,
-    onFormat: meet,
-    reuseBuffers: true,
-  };
-  const runner = new PassRunner(spec, hooks);
+  const requested: { query: string; sink: ByteSink; label: string; alert: AlertRule | null }[] = [
+    ...(spec.outputs ?? (spec.alerts && spec.query === '' ? [] : [{ query: spec.query, sink, label: 'standard output' }])).map((o) => ({ ...o, alert: null })),
+    ...(spec.alerts?.rules ?? []).map((rule) => ({ query: rule, sink, label: `--alert '${rule}'`, alert: new AlertRule(rule, spec.alerts!.forMs) })),
+  ];
+  const outputs = requested.map((o): LiveOutput => {
+    const branch = new Branch({ spec: { ...spec, query: o.query }, sink: o.sink, label: o.label, dropWhenFull: spec.dropWhenFull ?? false }, ctx, reportInputError);
+    checkFollowable(branch, o.alert !== null, spec.windowMs !== undefined);
+    const aggregate = branch.collecting.kind === 'aggregate';
+    const shape = lazyStateShape(() => branch.plans.main(), spec.limits);
+    const kept = keptStates.find((k) => k.query === o.query && k.format === (spec.format ?? null));
+    return {
+      branch,
+      aggregate,
+      shape,
+      alert: o.alert,
+      window: aggregate && spec.windowMs !== undefined ? new SlidingWindow(spec.windowMs, Math.max(50, Math.floor(spec.windowMs / 12)), shape) : null,
+      // A running aggregate goes on from the checkpoint when the query is the same (a window starts afresh).
+      base: aggregate && spec.windowMs === undefined && kept ? kept.partial : null,
+      printed: 0,
+    };
+  });
+  refuseSharedStreams(outputs.filter((o) => !o.alert).map((o) => o.branch));
+  const actions = new AlertActions({
+    exec: spec.alerts?.exec,
+    webhook: spec.alerts?.webhook,
+    maxPerMinute: spec.alerts?.maxActionsPerMinute ?? 60,
+    say,
+  });
+  const events = spec.alerts?.events ?? sink;
+
   const formats = new Map<Source, LogFormat>();
   const source = new FollowSource(spec.inputs, {
     from: spec.from,
@@ -121,50 +162,79 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
     },
   });
 
-  // Output of an aggregate: the whole result, every `everyMs` and at the end.
-  const window = spec.windowMs !== undefined ? new SlidingWindow(spec.windowMs, Math.max(50, Math.floor(spec.windowMs / 12)), () => shape()) : null;
-  let printed = 0;
-  let printing: Promise<void> = Promise.resolve();
-  /** The result's state so far; null while nothing was collected (no format is known to plan with yet). */
-  const current = (): Partial | null => {
-    const now = runner.snapshot();
-    if (now.table === null && now.counter === null && !base) return null;
-    if (window) return window.result(now);
-    if (!base) return decodePartial(now, shape());
+  /** An aggregate's state so far; null while nothing was collected (no format is known to plan with yet). */
+  const current = (o: LiveOutput): Partial | null => {
+    const now = o.branch.runner.snapshot();
+    if (now.table === null && now.counter === null && !o.base) return null;
+    if (o.window) return o.window.result(now);
+    if (!o.base) return decodePartial(now, o.shape());
     const merger = new PartialMerger();
-    merger.add(decodePartial(base, shape()));
-    merger.add(decodePartial(now, shape()));
+    merger.add(decodePartial(o.base, o.shape()));
+    merger.add(decodePartial(now, o.shape()));
     return merger.result();
   };
-  const print = (): Promise<void> =>
+  let printing: Promise<void> = Promise.resolve();
+  /** Every aggregate's result printed, and every alert judged, in the order of the outputs. */
+  const tick = (): Promise<void> =>
     (printing = printing.then(async () => {
-      const partial = current();
-      if (!partial) return;
-      if (printed++ > 0 && (spec.output === 'auto' || spec.output === 'table')) sink.write('\n');
-      await new FinalPhase(spec, () => plans.main(), collecting, sink, ctx).finish(partial);
+      const now = Date.now();
+      for (const o of outputs) {
+        if (!o.aggregate) continue;
+        const partial = current(o);
+        if (o.alert) {
+          const result = partial ? o.branch.final.resultRows(partial) : { columns: [], keys: [], rows: [] };
+          for (const event of o.alert.evaluate(result, now)) {
+            // As bytes: text would wait in the sink for more to gather, and an event must go out now.
+            events.write(Buffer.from(eventJson(event) + '\n'));
+            actions.send(event, now);
+          }
+          continue;
+        }
+        if (!partial) continue;
+        if (o.printed++ > 0 && (spec.output === 'auto' || spec.output === 'table')) o.branch.output.sink.write('\n');
+        await new FinalPhase(spec, () => o.branch.plans.main(), o.branch.collecting, o.branch.output.sink, ctx).finish(partial);
+      }
     }));
 
-  // Checkpoints: positions taken now, written once the output written before them has drained.
+  // Checkpoints: positions and running states taken together when no batch is on its way through
+  // the outputs, written once the output written before them has drained.
+  let inFlight = false;
+  let due = false;
+  let taken: { deliveries: number; data: Checkpoint } | null = null;
   let lastWritten = -1;
   let writing: Promise<void> = Promise.resolve();
+  const take = (): void => {
+    due = false;
+    const states: KeptState[] = [];
+    for (const o of outputs) {
+      const merged = o.aggregate && !o.window && !o.alert ? current(o) : null;
+      // The merged state in wire form (JSON-safe: bigints, instants and NaN survive the codec).
+      if (merged) states.push({ query: o.branch.output.spec.query, format: spec.format ?? null, partial: encodePartial(merged) });
+    }
+    taken = { deliveries: source.deliveries, data: { version: 1, files: source.positions(), ...(states.length > 0 ? { state: states } : {}) } };
+  };
   const saveCheckpoint = (): Promise<void> =>
     (writing = writing.then(async () => {
-      if (spec.checkpointPath === undefined || source.deliveries === lastWritten) return;
-      const deliveries = source.deliveries;
-      const files = source.positions();
-      const merged = aggregate && !window ? current() : null;
-      // The merged state in wire form (JSON-safe: bigints, instants and NaN survive the codec).
-      const state: KeptState | undefined = merged ? { query: spec.query, format: spec.format ?? null, partial: encodePartial(merged) } : undefined;
-      await sink.end(); // "end" of a sink only waits for what was queued: writing goes on after it
-      const data: Checkpoint = { version: 1, files, ...(state ? { state } : {}) };
-      await writeCheckpoint(spec.checkpointPath, data);
-      lastWritten = deliveries;
+      const next = taken;
+      if (spec.checkpointPath === undefined || next === null || next.deliveries === lastWritten) return;
+      // "end" of a sink only waits for what was queued: writing goes on after it
+      await Promise.all([...new Set(outputs.map((o) => o.branch.output.sink))].map((s) => s.end()));
+      await writeCheckpoint(spec.checkpointPath, next.data);
+      lastWritten = next.deliveries;
     }));
+  const checkpointTick = (): void => {
+    if (inFlight) due = true;
+    else take();
+    void saveCheckpoint().catch(stopWith);
+  };
 
   const timers: NodeJS.Timeout[] = [];
-  if (aggregate) timers.push(setInterval(() => void print().catch(stopWith), spec.everyMs));
-  if (window) timers.push(setInterval(() => window.add(runner.cut(), Date.now()), window.bucketMs));
-  if (spec.checkpointPath !== undefined) timers.push(setInterval(() => void saveCheckpoint().catch(stopWith), spec.checkpointEveryMs ?? 250));
+  if (outputs.some((o) => o.aggregate)) timers.push(setInterval(() => void tick().catch(stopWith), spec.everyMs));
+  for (const o of outputs) {
+    const window = o.window;
+    if (window) timers.push(setInterval(() => window.add(o.branch.runner.cut(), Date.now()), window.bucketMs));
+  }
+  if (spec.checkpointPath !== undefined) timers.push(setInterval(checkpointTick, spec.checkpointEveryMs ?? 250));
   let failure: unknown = null;
   function stopWith(error: unknown): void {
     failure ??= error;
@@ -174,24 +244,77 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   if (spec.signal.aborted) onAbort();
   spec.signal.addEventListener('abort', onAbort, { once: true });
 
-  let partial: Partial;
+  const batches = markInFlight(source.batches(), () => (inFlight = true));
   try {
-    partial = await runner.runBatches(source.batches(), (s) => formats.get(s));
+    await runSharedRead(ctx, outputs.map((o) => o.branch), batches, {
+      forced,
+      formatFor: (s) => formats.get(s),
+      afterBatch: () => {
+        inFlight = false;
+        if (due) take();
+      },
+    });
   } finally {
     for (const t of timers) clearInterval(t);
     spec.signal.removeEventListener('abort', onAbort);
   }
   await printing.catch(() => {});
   if (failure) throw failure;
-  const missing = plans.failure();
-  if (missing) throw missing;
-  if (aggregate) await print();
-  else await streamed.finish(partial);
+  for (const o of outputs) {
+    const missing = o.branch.plans.failure();
+    if (missing) throw missing;
+  }
+  await tick();
+  const partials: Partial[] = [];
+  for (const o of outputs) {
+    const partial = await o.branch.result();
+    partials.push(partial);
+    if (!o.aggregate) await o.branch.final.finish(partial);
+  }
   await writing.catch(() => {});
+  take();
   await saveCheckpoint();
-  ctx.diagnostics.mergeData(partial.diagnostics);
+  await events.end();
+  await actions.settle(2000);
+  let dropped = false;
+  for (const partial of partials) ctx.diagnostics.mergeData(partial.diagnostics);
+  for (const o of outputs) {
+    if (o.branch.droppedLines === 0) continue;
+    dropped = true;
+    say(`logsift: ${o.branch.output.label}: ${o.branch.droppedLines.toLocaleString('en-US')} lines dropped while the output was full (--drop-when-full)`);
+  }
   for (const line of ctx.diagnostics.summary()) say(line);
-  return failed || ctx.diagnostics.inputErrors.length > 0 ? 1 : 0;
+  return failed || dropped || ctx.diagnostics.inputErrors.length > 0 ? 1 : 0;
+}
+
+/** What follow mode can answer: lines as they arrive, NDJSON/JSON records, or an aggregate's result. */
+function checkFollowable(branch: Branch, alert: boolean, windowed: boolean): void {
+  const { kind } = branch.collecting;
+  const { spec } = branch.output;
+  if (alert) {
+    if (kind !== 'aggregate') {
+      throw new UsageError(`--alert '${spec.query}': an alert is an aggregate whose rows are the firing alerts, e.g. 'status >= 500 | count by host | where count > 10'`);
+    }
+    return;
+  }
+  if (kind === 'rows' || kind === 'topRows' || (kind === 'records' && !(spec.output === 'json' || spec.output === 'ndjson'))) {
+    throw new UsageError("follow prints matching lines (or --json/--ndjson records) or an aggregate's result; 'fields', 'sort' before an aggregate, --csv and --table of a filter are not available in follow mode");
+  }
+  if (windowed && kind !== 'aggregate' && !alert) throw new UsageError('--window needs an aggregate (count, sum, ... by ...): a filter prints each line as it arrives');
+}
+
+/** The running states of a checkpoint (a list; one object in checkpoints of a single query). */
+function keptOf(state: unknown): KeptState[] {
+  if (state === undefined || state === null) return [];
+  return (Array.isArray(state) ? state : [state]) as KeptState[];
+}
+
+/** Passes batches on, telling when each is handed out (it is then on its way through the outputs). */
+async function* markInFlight(batches: AsyncIterable<LineBatch>, handed: () => void): AsyncGenerator<LineBatch> {
+  for await (const b of batches) {
+    handed();
+    yield b;
+  }
 }
 
 /** The first non-blank lines of a file's first bytes, as the parse stage's detection samples them. */

@@ -52,6 +52,12 @@ export interface PassHooks {
   onBytesRead?(bytes: number): void;
   /** Read buffers may be recycled (the consumer never keeps a batch past the next): default true. */
   reuseBuffers?: boolean;
+  /**
+   * The batches given to `runBatches` were parsed already, by a parse stage several passes share
+   * (one read feeding many queries): this pass does not parse them again, and learns each format
+   * from the batches' parsers.
+   */
+  preParsed?: boolean;
 }
 
 /**
@@ -123,7 +129,7 @@ export class PassRunner {
     const malformed = hooks.malformed;
     const malformedOut = (this.malformedOut = malformed ? new LineWriter({ write: (data) => malformed.call(hooks, data) }) : null);
     this.parseStage =
-      this.collecting.kind === 'raw'
+      this.collecting.kind === 'raw' || hooks.preParsed
         ? null
         : parse(ctx, {
             ...(this.forced ? { format: this.forced } : {}),
@@ -202,7 +208,7 @@ export class PassRunner {
   private async drive(split: AsyncIterable<LineBatch>, flushEach: boolean): Promise<Partial> {
     const { ctx, hooks } = this;
     const metersBefore = meterData(ctx.meters);
-    const parsed = this.parseStage ? this.parseStage(split) : split;
+    const parsed = this.parseStage ? this.parseStage(split) : this.hooks.preParsed ? this.meetParsers(split) : split;
     const batches = this.recordStages.reduce<AsyncIterable<LineBatch>>((stream, stage) => stage(stream), parsed);
     this.resetState();
     for await (const b of batches) {
@@ -260,6 +266,19 @@ export class PassRunner {
       peakHeapBytes: ctx.meters.peakHeapBytes,
       units: 1,
     });
+  }
+
+  /** Pre-parsed batches: each format is met at its first batch, as the parse stage would tell it. */
+  private async *meetParsers(batches: AsyncIterable<LineBatch>): AsyncGenerator<LineBatch> {
+    const met = new Set<RowParser>();
+    for await (const b of batches) {
+      const parser = b.parser;
+      if (parser && !met.has(parser)) {
+        met.add(parser);
+        this.meetFormat(b.source, parser.format);
+      }
+      yield b;
+    }
   }
 
   private meetFormat(source: Source, format: LogFormat): void {

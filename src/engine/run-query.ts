@@ -1,12 +1,10 @@
 import { Diagnostics } from '../core/diagnostics.js';
-import { closeSync, openSync } from 'node:fs';
-import { EXIT_INPUT, UserError } from '../core/errors.js';
-import { describeFsError } from '../io/fs-errors.js';
+import type { UserError } from '../core/errors.js';
 import { RunContext } from '../core/run-context.js';
 import type { Source } from '../core/source.js';
 import { resolveFormat } from '../formats/registry.js';
 import { findSources } from '../io/find.js';
-import { FdSink, type ByteSink } from '../output/sink.js';
+import { FdSink, FileSink, type ByteSink } from '../output/sink.js';
 import { formatProfile } from '../profile/report.js';
 import { parseQuery } from '../query/parser.js';
 import { FinalPhase } from './final.js';
@@ -36,11 +34,7 @@ export async function runQuery(given: QueryRunSpec): Promise<number> {
   const ctx = new RunContext({ maxLineLength: spec.maxLineLength, strict: spec.strict });
   const reportInputError = (error: UserError): void => say(`logsift: ${error.message}`);
 
-  const sources: Source[] = [];
-  const found = new Diagnostics();
-  for await (const s of findSources(spec.inputs, { onError: (e) => (found.inputFailed(e), reportInputError(e)) })) {
-    sources.push(s);
-  }
+  const { sources, found } = await findInputs(spec.inputs, reportInputError);
   const total = sources.every((s) => s.size !== null) ? sources.reduce((n, s) => n + (s.size ?? 0), 0) : null;
   spec.onStart?.(total);
 
@@ -51,7 +45,7 @@ export async function runQuery(given: QueryRunSpec): Promise<number> {
   if (spec.format !== undefined) meet(spec.format);
 
   const sink: ByteSink = spec.out ?? new FdSink(1);
-  const malformedSink = spec.malformedPath === undefined ? null : openMalformedFile(spec.malformedPath);
+  const malformedSink = spec.malformedPath === undefined ? null : FileSink.open(spec.malformedPath);
   const final = new FinalPhase(spec, () => plans.main(), collecting, sink, ctx);
   const hooks: PassHooks = {
     bytes: (data) => final.bytes(data),
@@ -70,7 +64,7 @@ export async function runQuery(given: QueryRunSpec): Promise<number> {
     : await runPass(spec, sources.map((source) => ({ source })), hooks);
 
   spec.onDone?.();
-  await malformedSink?.end();
+  await malformedSink?.close();
   ctx.diagnostics.mergeData(found.toData());
   ctx.diagnostics.mergeData(partial.diagnostics);
   for (const error of ctx.diagnostics.settleForcedFormats()) reportInputError(error);
@@ -90,17 +84,12 @@ export async function runQuery(given: QueryRunSpec): Promise<number> {
   return ctx.diagnostics.inputErrors.length > 0 || ctx.diagnostics.incomplete.length > 0 ? 1 : 0;
 }
 
-/** The sink of `--malformed FILE` (created or truncated now, so a bad path fails before any reading). */
-function openMalformedFile(path: string): ByteSink {
-  try {
-    const fd = openSync(path, 'w');
-    const sink = new FdSink(fd);
-    const end = sink.end.bind(sink);
-    sink.end = () => end().finally(() => closeSync(fd));
-    return sink;
-  } catch (error) {
-    throw new UserError(`cannot write ${path}: ${describeFsError(error)}`, EXIT_INPUT);
-  }
+/** The inputs' sources, found up front; the failures are reported and kept in `found`. */
+export async function findInputs(inputs: readonly string[], report: (error: UserError) => void): Promise<{ sources: Source[]; found: Diagnostics }> {
+  const sources: Source[] = [];
+  const found = new Diagnostics();
+  for await (const s of findSources(inputs, { onError: (e) => (found.inputFailed(e), report(e)) })) sources.push(s);
+  return { sources, found };
 }
 
 /** Backpressure from both outputs: the results and the malformed lines. */

@@ -1,4 +1,4 @@
-import { write as fsWrite } from 'node:fs';
+import { closeSync, openSync, write as fsWrite } from 'node:fs';
 import { EXIT_INPUT, UserError } from '../core/errors.js';
 import { encodeText } from '../core/text.js';
 import { describeFsError } from '../io/fs-errors.js';
@@ -25,6 +25,8 @@ export class OutputClosed extends Error {
 export interface ByteSink extends TextOut {
   write(data: Buffer | string): void;
   ready(): Promise<void> | undefined;
+  /** True while more than the high-water mark is queued (when `ready()` would ask to wait). */
+  full(): boolean;
   end(): Promise<void>;
 }
 
@@ -51,9 +53,13 @@ abstract class QueueSink implements ByteSink {
     if (data.length > 0) this.push(data);
   }
 
+  full(): boolean {
+    return this.queued > HIGH_WATER;
+  }
+
   ready(): Promise<void> | undefined {
     this.check();
-    if (this.queued <= HIGH_WATER) return undefined;
+    if (!this.full()) return undefined;
     return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.check());
   }
 
@@ -157,6 +163,36 @@ export class FdSink extends QueueSink {
       this.written(data.length);
       this.next();
     });
+  }
+}
+
+/**
+ * A sink over a file logsift writes (`--malformed FILE`, `-o FILE`), created or truncated when
+ * the sink is made, so a bad path fails before any reading. `end()` may be called many times
+ * (follow mode ends each periodic result); `close()` ends it for good.
+ */
+export class FileSink extends FdSink {
+  private constructor(
+    private readonly descriptor: number,
+    readonly path: string,
+  ) {
+    super(descriptor);
+  }
+
+  static open(path: string): FileSink {
+    try {
+      return new FileSink(openSync(path, 'w'), path);
+    } catch (error) {
+      throw new UserError(`cannot write ${path}: ${describeFsError(error)}`, EXIT_INPUT);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.end();
+    } finally {
+      closeSync(this.descriptor);
+    }
   }
 }
 

@@ -1,0 +1,67 @@
+/**
+ * `-e QUERY [-o FILE]`, repeated, and `--drop-when-full`: several queries answered from one read
+ * (fan-out), in ordinary runs and in follow mode alike. `-o` names the file of the `-e` just
+ * before it; an `-e` without one writes to standard output.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { UsageError } from '../core/errors.js';
+import type { FanOutOutput } from '../engine/run-fan-out.js';
+import { FileSink, type ByteSink } from '../output/sink.js';
+import { QueryError, formatQueryError } from '../query/errors.js';
+import { parseQuery } from '../query/parser.js';
+
+/** The `-e` / `-o` pairs in command-line order (commander calls option parsers in that order). */
+export interface OutputRequest {
+  readonly query: string;
+  path?: string;
+}
+
+/** Adds -e, -o and --drop-when-full; the pairs collect into `requests`. */
+export function withOutputs(command: Command, requests: OutputRequest[]): Command {
+  return command
+    .option(
+      '-e, --expr <query>',
+      'a query of its own over the same read (repeatable): every -e is answered from one read and parse',
+      (query: string) => {
+        requests.push({ query });
+        return requests.length;
+      },
+    )
+    .option(
+      '-o, --output <file>',
+      'write the results of the -e just before to FILE (default: standard output)',
+      (path: string) => {
+        const last = requests.at(-1);
+        if (!last) throw new InvalidArgumentError('-o names the file of the -e before it: give -e QUERY first');
+        if (last.path !== undefined) throw new InvalidArgumentError(`-e '${last.query}' already writes to ${last.path}`);
+        last.path = path;
+        return path;
+      },
+    )
+    .option('--drop-when-full', 'an output that cannot keep up drops (and counts) its lines instead of slowing reading down');
+}
+
+/** The outputs of the -e requests: queries checked (a mistake shows with its caret), files created. */
+export function openOutputs(requests: readonly OutputRequest[], stdout: ByteSink): { outputs: FanOutOutput[]; files: FileSink[] } {
+  const files: FileSink[] = [];
+  const byPath = new Map<string, FileSink>();
+  for (const r of requests) checkQuery(r.query);
+  const outputs = requests.map((r): FanOutOutput => {
+    if (r.path === undefined || r.path === '-') return { query: r.query, sink: stdout, label: 'standard output' };
+    if (byPath.has(r.path)) throw new UsageError(`-o ${r.path} is given twice: each output file takes the results of one -e`);
+    const sink = FileSink.open(r.path);
+    byPath.set(r.path, sink);
+    files.push(sink);
+    return { query: r.query, sink, label: `-o ${r.path}` };
+  });
+  return { outputs, files };
+}
+
+function checkQuery(query: string): void {
+  try {
+    parseQuery(query);
+  } catch (error) {
+    if (error instanceof QueryError) throw new UsageError(`-e '${query}': ${formatQueryError(query, error).replace(/\n/g, '\n  ')}`);
+    throw error;
+  }
+}
