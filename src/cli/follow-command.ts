@@ -148,7 +148,7 @@ function followSpec(first: string | undefined, rest: readonly string[], opts: Fo
     throw new UsageError('--for, --exec and --webhook belong to an --alert QUERY');
   }
   const stdout = io.out ?? new FdSink(1);
-  const { outputs, files } = requests.length > 0 ? openOutputs(requests, stdout) : { outputs: undefined, files: [] };
+  const { outputs, files } = requests.length > 0 ? openOutputs(requests, stdout, true) : { outputs: undefined, files: [] };
   const output: OutputKind = opts.json ? 'json' : opts.ndjson ? 'ndjson' : opts.csv ? 'csv' : opts.table ? 'table' : 'auto';
   if (opts.window !== undefined && opts.window < 100) throw new UsageError('--window must be at least 100ms');
   const spec: Omit<FollowRunSpec, 'signal'> = {

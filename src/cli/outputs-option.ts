@@ -41,15 +41,18 @@ export function withOutputs(command: Command, requests: OutputRequest[]): Comman
     .option('--drop-when-full', 'an output that cannot keep up drops (and counts) its lines instead of slowing reading down');
 }
 
-/** The outputs of the -e requests: queries checked (a mistake shows with its caret), files created. */
-export function openOutputs(requests: readonly OutputRequest[], stdout: ByteSink): { outputs: FanOutOutput[]; files: FileSink[] } {
+/**
+ * The outputs of the -e requests: queries checked (a mistake shows with its caret), files opened:
+ * truncated, or appended to (`append`: follow mode, which goes on where a checkpoint left off).
+ */
+export function openOutputs(requests: readonly OutputRequest[], stdout: ByteSink, append = false): { outputs: FanOutOutput[]; files: FileSink[] } {
   const files: FileSink[] = [];
   const byPath = new Map<string, FileSink>();
   for (const r of requests) checkQuery(r.query);
   const outputs = requests.map((r): FanOutOutput => {
     if (r.path === undefined || r.path === '-') return { query: r.query, sink: stdout, label: 'standard output' };
     if (byPath.has(r.path)) throw new UsageError(`-o ${r.path} is given twice: each output file takes the results of one -e`);
-    const sink = FileSink.open(r.path);
+    const sink = FileSink.open(r.path, append);
     byPath.set(r.path, sink);
     files.push(sink);
     return { query: r.query, sink, label: `-o ${r.path}` };

@@ -167,8 +167,8 @@ export class FdSink extends QueueSink {
 }
 
 /**
- * A sink over a file logsift writes (`--malformed FILE`, `-o FILE`), created or truncated when
- * the sink is made, so a bad path fails before any reading. `end()` may be called many times
+ * A sink over a file logsift writes (`--malformed FILE`, `-o FILE`), opened when the sink is
+ * made, so a bad path fails before any reading. `end()` may be called many times
  * (follow mode ends each periodic result); `close()` ends it for good.
  */
 export class FileSink extends FdSink {
@@ -179,9 +179,10 @@ export class FileSink extends FdSink {
     super(descriptor);
   }
 
-  static open(path: string): FileSink {
+  /** `append`: written after what the file holds (follow mode goes on where it stopped), else truncated. */
+  static open(path: string, append = false): FileSink {
     try {
-      return new FileSink(openSync(path, 'w'), path);
+      return new FileSink(openSync(path, append ? 'a' : 'w'), path);
     } catch (error) {
       throw new UserError(`cannot write ${path}: ${describeFsError(error)}`, EXIT_INPUT);
     }
