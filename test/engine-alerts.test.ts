@@ -22,7 +22,7 @@ test('--for: fires only after the row held that long; a row gone sooner never fi
   assert.deepEqual(rule.evaluate(result([['a', 11]]), 500), [], 'b went away before --for: nothing');
   assert.deepEqual(brief(rule.evaluate(result([['a', 11]]), 1000)), ['firing a']);
   assert.deepEqual(rule.evaluate(result([['a', 11], ['b', 11]]), 1200), [], 'b starts a new stretch');
-  assert.deepEqual(brief(rule.evaluate(result([['b', 11]]), 2200)), ['resolved a', 'firing b']);
+  assert.deepEqual(brief(rule.evaluate(result([['b', 11]]), 2200)), ['firing b', 'resolved a']);
 });
 
 test('an aggregate without keys is one group; events are one JSON line each with the last row', () => {
