@@ -18,6 +18,11 @@ import { parseCount } from './chunk-file.js';
 import { checkAggregate, checkLines, type CheckContext } from './checks.js';
 import { ensureAccessLog, ensureApplog } from './dataset.js';
 import { traceSection } from './trace.js';
+import { fanOutSection } from './fan-out.js';
+
+/** The sections besides the query jobs, each in a file of its own; --only names them like jobs. */
+const SECTIONS = ['trace', 'fan-out'] as const;
+type SectionName = (typeof SECTIONS)[number];
 import { selectJobs, type Job } from './jobs.js';
 import { measure, rssMethod, type StdoutMode } from './measure.js';
 import { formatFlatness, formatScaling, formatTargets } from './report-targets.js';
@@ -72,7 +77,7 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99,line-contains,pattern,trace] [--json] [--cli PATH/logsift.mjs]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99,line-contains,pattern,trace,fan-out] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);
@@ -176,10 +181,11 @@ async function runSize(label: string, jobs: Job[], runs: number, cli: string): P
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  // `trace` in --only is the logsift trace section (bench/trace.ts), not a query job.
+  // Section names in --only are the sections (their own files), not query jobs.
   const only = options.only?.split(',').map((w) => w.trim()).filter(Boolean);
-  const withTrace = only === undefined || only.includes('trace');
-  const queryJobs = only?.filter((w) => w !== 'trace');
+  const withSection = (name: SectionName): boolean => only === undefined || only.includes(name);
+  const withTrace = withSection('trace');
+  const queryJobs = only?.filter((w) => !(SECTIONS as readonly string[]).includes(w));
   const jobs = queryJobs === undefined ? selectJobs(undefined) : queryJobs.length > 0 ? selectJobs(queryJobs.join(',')) : [];
   if (!existsSync(options.cli)) {
     progress(`note: ${options.cli} is missing (build with \`npx tsc -p .\`); logsift rows will show FAILED`);
@@ -202,6 +208,8 @@ async function main(): Promise<void> {
         progress,
       })
     : undefined;
+  const access1m = (): string => ensureAccessLog(DATA_DIR, '1m', 1_000_000).file;
+  const fanOut = withSection('fan-out') ? await fanOutSection({ cli: options.cli, access: access1m(), runs: options.runs, progress }) : undefined;
   const flat = flatness(sizes, jobs);
   const mismatches = sizes.flatMap((s) => s.jobs.flatMap((j) => j.checks.filter((c) => c.ok === false)));
   const results: BenchResults = {
@@ -223,6 +231,7 @@ async function main(): Promise<void> {
     else if (jobs.some((j) => j.flatRss)) parts.push('(RSS flatness needs two sizes, e.g. --sizes 1m,10m)');
     if (jobs.length > 0) parts.push(formatTargets(results.targets), formatCommands(results));
     if (trace) parts.push(trace);
+    if (fanOut) parts.push(fanOut);
     process.stdout.write(parts.filter(Boolean).join('\n\n') + '\n');
   }
   if (mismatches.length > 0) {

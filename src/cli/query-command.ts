@@ -125,7 +125,7 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
 /** `-e QUERY [-o FILE]`, repeated: one read on this thread; every positional is a path. */
 async function fanOut(first: string | undefined, rest: readonly string[], requests: readonly OutputRequest[], opts: QueryOptions, io: CliIo): Promise<number> {
   if (opts.query !== undefined) throw new UsageError('give the queries either as -e QUERY (several) or as one query, not both');
-  const alone = [opts.malformed !== undefined && '--malformed', (opts.profile || opts.profileKind) && '--profile', opts.jobs !== undefined && '--jobs'].filter(Boolean);
+  const alone = [opts.malformed !== undefined && '--malformed', (opts.profile || opts.profileKind) && '--profile', opts.jobs !== undefined && opts.jobs > 1 && '--jobs'].filter(Boolean);
   if (alone.length > 0) throw new UsageError(`${alone.join(', ')} ${alone.length === 1 ? 'is' : 'are'} for a single query: with -e, every query is answered from one read on one thread`);
   const paths = first === undefined ? [...rest] : [first, ...rest];
   const { jobs: _jobs, malformedPath: _malformed, profile: _profile, query: _query, out, ...spec } = querySpec(undefined, paths, { ...opts, query: '' }, io);
