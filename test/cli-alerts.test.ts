@@ -7,12 +7,12 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from './support/cli.js';
+import { withTempDir } from './support/temp-dir.js';
 import { Follower } from './support/follower.js';
 
 const running = new Set<Follower>();
@@ -27,10 +27,7 @@ function follower(args: string[]): Follower {
   return f;
 }
 
-function withDir(): { dir: string; done: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'logsift-alerts-'));
-  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const withDir = (): { dir: string; done: () => void } => withTempDir('alerts');
 
 let seq = 0;
 /** `n` access lines from `host` with `status`, each distinct. */

@@ -7,17 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAccessLog } from '../bench/generate-access.js';
+import { withTempDir } from './support/temp-dir.js';
 import { cliPath, runCli } from './support/cli.js';
 import { dataPath, ELASTIC, NASA, NGINX_JSON, skipUnlessData } from './support/shared-data.js';
 
-function withDir(): { dir: string; done: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'logsift-fanout-'));
-  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const withDir = (): { dir: string; done: () => void } => withTempDir('fanout');
 
 /** Queries of every collector kind: raw lines, filtered lines, records, aggregates, top, extend. */
 const FILE_QUERIES = ['', 'status == 404', 'status >= 500 and method == "POST"', 'url contains "robots" | head 3', 'let kb = bytes / 1024 | kb > 100'];
@@ -252,7 +249,7 @@ test('follow -e ... -o ...: through rotations and SIGTERM restarts with a checkp
       const f = new Follower(args);
       followers.push(f);
       const target = next + 600;
-      await f.until(`round ${round}: lines past ${target}`, () => next >= target && existsSyncSafe(all) && numbersIn(readFileSync(all, 'utf8')).has(target - 300));
+      await f.until(`round ${round}: lines past ${target}`, () => next >= target && existsSync(all) && numbersIn(readFileSync(all, 'utf8')).has(target - 300));
       const { code } = await f.stop('SIGTERM');
       assert.equal(code, 0, f.stderr);
     }
@@ -278,11 +275,3 @@ test('follow -e ... -o ...: through rotations and SIGTERM restarts with a checkp
   }
 });
 
-function existsSyncSafe(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,16 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAccessLog } from '../bench/generate-access.js';
+import { withTempDir } from './support/temp-dir.js';
 import { broadcast, cat, Channel, drain, filter, find, follow, format, into, lines, LineBatch, open, parse, pipe, RunContext, take } from '../src/index.js';
 
-function withDir(): { dir: string; done: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'logsift-push-'));
-  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const withDir = (): { dir: string; done: () => void } => withTempDir('push');
 
 async function pulled(ctx: RunContext, path: string, condition: string, n?: number): Promise<string[]> {
   const out: string[] = [];
