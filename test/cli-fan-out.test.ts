@@ -275,3 +275,25 @@ test('follow -e ... -o ...: through rotations and SIGTERM restarts with a checkp
   }
 });
 
+
+test('follow: an -o file inside a followed directory is written but never followed (no feedback loop)', async () => {
+  const { dir, done } = withDir();
+  const { Follower } = await import('./support/follower.js');
+  const { appendFileSync } = await import('node:fs');
+  const out = join(dir, 'all.out');
+  const f = new Follower(['--from', 'start', '-e', '', '-o', out, dir]);
+  try {
+    const log = join(dir, 'access.log');
+    appendFileSync(log, numberedHit(0) + numberedHit(1));
+    await f.until('the note about the output', () => f.stderr.includes('an output of this run (-o), so its lines are not followed'));
+    appendFileSync(log, numberedHit(2));
+    await f.until('three lines out', () => numbersIn(readFileSync(out, 'utf8')).size === 3);
+    await new Promise((r) => setTimeout(r, 1500)); // time for a loop to show, were there one
+    const { code } = await f.stop('SIGTERM');
+    assert.equal(code, 0, f.stderr);
+    assert.deepEqual([...numbersIn(readFileSync(out, 'utf8'))], [[0, 1], [1, 1], [2, 1]]);
+  } finally {
+    f.child.kill('SIGKILL');
+    done();
+  }
+});

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { LineBatch } from '../core/batch.js';
 import { UsageError, type UserError } from '../core/errors.js';
 import type { LogFormat } from '../core/format.js';
@@ -8,7 +10,7 @@ import { DETECTION_SAMPLE, detectFormat } from '../formats/detect.js';
 import { resolveFormat } from '../formats/registry.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../io/follow/checkpoint.js';
 import { FollowSource } from '../io/follow/follow-source.js';
-import { FdSink, type ByteSink } from '../output/sink.js';
+import { FdSink, FileSink, type ByteSink } from '../output/sink.js';
 import { AlertActions } from './alert-actions.js';
 import { AlertRule, eventJson } from './alerts.js';
 import { lazyStateShape } from './aggregate-sink.js';
@@ -244,7 +246,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   if (spec.signal.aborted) onAbort();
   spec.signal.addEventListener('abort', onAbort, { once: true });
 
-  const batches = markInFlight(source.batches(), () => (inFlight = true));
+  const batches = markInFlight(skipOwnOutputs(source.batches(), outputs.map((o) => o.branch.output.sink), say), () => (inFlight = true));
   try {
     await runSharedRead(ctx, outputs.map((o) => o.branch), batches, {
       forced,
@@ -307,6 +309,41 @@ function checkFollowable(branch: Branch, alert: boolean, windowed: boolean): voi
 function keptOf(state: unknown): KeptState[] {
   if (state === undefined || state === null) return [];
   return (Array.isArray(state) ? state : [state]) as KeptState[];
+}
+
+/**
+ * Leaves out the lines of files this run writes (`-o` files inside a followed directory or glob):
+ * following its own output would feed it back into itself without end. Said once per file.
+ */
+async function* skipOwnOutputs(batches: AsyncIterable<LineBatch>, sinks: readonly ByteSink[], say: (line: string) => void): AsyncGenerator<LineBatch> {
+  const own = new Set<string>();
+  for (const sink of sinks) if (sink instanceof FileSink) own.add(realPathOf(sink.path));
+  if (own.size === 0) return yield* batches;
+  const skipped = new Set<string>();
+  const known = new Map<string, boolean>();
+  for await (const b of batches) {
+    const path = b.source.path;
+    if (path !== null) {
+      let isOwn = known.get(path);
+      if (isOwn === undefined) known.set(path, (isOwn = own.has(realPathOf(path))));
+      if (isOwn) {
+        if (!skipped.has(path)) {
+          skipped.add(path);
+          say(`logsift: ${path}: an output of this run (-o), so its lines are not followed`);
+        }
+        continue;
+      }
+    }
+    yield b;
+  }
+}
+
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /** Passes batches on, telling when each is handed out (it is then on its way through the outputs). */
