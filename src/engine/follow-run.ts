@@ -119,7 +119,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   ];
   const outputs = requested.map((o): LiveOutput => {
     const branch = new Branch({ spec: { ...spec, query: o.query }, sink: o.sink, label: o.label, dropWhenFull: spec.dropWhenFull ?? false }, ctx, reportInputError);
-    checkFollowable(branch, o.alert !== null, spec.windowMs !== undefined);
+    checkFollowable(branch, o.alert !== null);
     const aggregate = branch.collecting.kind === 'aggregate';
     const shape = lazyStateShape(() => branch.plans.main(), spec.limits);
     const kept = keptStates.find((k) => k.query === o.query && k.format === (spec.format ?? null));
@@ -135,6 +135,10 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
     };
   });
   refuseSharedStreams(outputs.filter((o) => !o.alert).map((o) => o.branch));
+  // With several outputs the window is the aggregates' (filters beside them print as lines arrive).
+  if (spec.windowMs !== undefined && !outputs.some((o) => o.aggregate)) {
+    throw new UsageError('--window needs an aggregate (count, sum, ... by ...): a filter prints each line as it arrives');
+  }
   const actions = new AlertActions({
     exec: spec.alerts?.exec,
     webhook: spec.alerts?.webhook,
@@ -290,7 +294,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
 }
 
 /** What follow mode can answer: lines as they arrive, NDJSON/JSON records, or an aggregate's result. */
-function checkFollowable(branch: Branch, alert: boolean, windowed: boolean): void {
+function checkFollowable(branch: Branch, alert: boolean): void {
   const { kind } = branch.collecting;
   const { spec } = branch.output;
   if (alert) {
@@ -302,7 +306,6 @@ function checkFollowable(branch: Branch, alert: boolean, windowed: boolean): voi
   if (kind === 'rows' || kind === 'topRows' || (kind === 'records' && !(spec.output === 'json' || spec.output === 'ndjson'))) {
     throw new UsageError("follow prints matching lines (or --json/--ndjson records) or an aggregate's result; 'fields', 'sort' before an aggregate, --csv and --table of a filter are not available in follow mode");
   }
-  if (windowed && kind !== 'aggregate' && !alert) throw new UsageError('--window needs an aggregate (count, sum, ... by ...): a filter prints each line as it arrives');
 }
 
 /** The running states of a checkpoint (a list; one object in checkpoints of a single query). */
