@@ -121,6 +121,8 @@ export interface BenchResults {
   targets: TargetResult[];
   /** Answer mismatches (against mawk, or across --jobs): any makes the bench exit 1. */
   mismatches: number;
+  /** The printed text of each section that ran besides the query jobs (trace, fan-out, ...), by name. */
+  sections: Record<string, string>;
 }
 
 /** Flat: grown by at most maxGrowth from the small size to the large, and under the cap at both. */

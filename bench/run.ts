@@ -220,6 +220,9 @@ async function main(): Promise<void> {
     flatness: flat,
     targets: judgeTargets(sizes, flat, jobs),
     mismatches: mismatches.length,
+    sections: Object.fromEntries(
+      Object.entries({ trace, 'fan-out': fanOut }).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
   };
 
   if (options.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
