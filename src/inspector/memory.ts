@@ -26,6 +26,10 @@ export interface MemoryReport {
   readonly gc: Readonly<Record<GcKind, GcReport>> & { readonly total: GcReport };
   /** Share of time the event loop was busy: since the inspector started, and since the previous GET. */
   readonly eventLoopUtilization: { readonly sinceStart: number; readonly sinceLastRead: number };
+  /** The expensive operation running now (snapshot, compare, CPU profile...), if any. */
+  readonly running?: string | null;
+  /** The keys of the stored snapshots, oldest first. */
+  readonly snapshots?: readonly string[];
 }
 
 /** Reads memory for the report; keeps the event-loop figures of the previous read. */

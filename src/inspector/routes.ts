@@ -49,7 +49,7 @@ function stamp(): string {
 
 const memory: Handler = async (s, p) => {
   p.done();
-  const m = s.memory.read();
+  const m = { ...s.memory.read(), running: s.exclusive.busy, snapshots: s.store.keys() };
   return json(200, m, () => memoryText(m));
 };
 
