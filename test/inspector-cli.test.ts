@@ -61,7 +61,7 @@ test('logsift inspect: snapshot, compare, memory, trend, delete and watch agains
     const memory = await logsift(['inspect', app.origin, '--token', TOKEN, 'memory']);
     assert.equal(memory.code, 0, memory.stderr);
     assert.match(memory.stdout, /^memory\nheap used +[\d.]+ MiB\n/);
-    assert.match(memory.stdout, /^snapshots +before$/m);
+    assert.match(memory.stdout, /^snapshots: before$/m);
     assert.match(memory.stdout, /^gc +count +pause$/m);
 
     const trend = await logsift(['inspect', app.origin, '--token', TOKEN, 'trend']);

@@ -8,7 +8,10 @@ export interface AssertNoLeakOptions {
   readonly iterations?: number;
   /** Calls before measuring, so caches, compiled code and pools settle (default a tenth of iterations, at least 10). */
   readonly warmup?: number;
-  /** Live bytes an iteration may add, on the fitted line, before it counts as a leak (default 1024). */
+  /**
+   * Live bytes an iteration may add, on the fitted line, before it counts as a leak (default 64:
+   * clean functions measure within a few bytes, since every checkpoint follows a full collection).
+   */
   readonly tolerance?: number;
   /** Points at which memory is measured, each after a full collection (default 10). */
   readonly checkpoints?: number;
@@ -69,7 +72,7 @@ export async function assertNoLeak(fn: () => unknown, options: AssertNoLeakOptio
   const warmup = count('warmup', options.warmup, Math.max(10, Math.round(iterations / 10)), 0);
   const checkpoints = Math.min(iterations, count('checkpoints', options.checkpoints, 10, 2));
   const top = count('top', options.top, 5, 1);
-  const tolerance = options.tolerance ?? 1024;
+  const tolerance = options.tolerance ?? 64;
   if (!(tolerance >= 0)) throw new RangeError(`assertNoLeak: tolerance must be bytes per iteration (0 or more), got ${tolerance}`);
 
   for (let i = 0; i < warmup; i++) await fn();

@@ -20,12 +20,14 @@ export function memoryText(m: MemoryReport): string {
     ['rss', formatBytes(m.rss)],
     ['peak heap after GC', formatBytes(m.peak.heapAfterGc)],
     ['peak rss', formatBytes(m.peak.rss)],
-    ['event loop busy', `${formatPercent(m.eventLoopUtilization.sinceLastRead * 100)} since last read, ${formatPercent(m.eventLoopUtilization.sinceStart * 100)} since start`],
   ];
-  if (m.snapshots !== undefined) rows.push(['snapshots', m.snapshots.length ? m.snapshots.join(', ') : 'none']);
-  if (m.running) rows.push(['running', m.running]);
   const gcRows = (['minor', 'major', 'incremental', 'weakcb', 'total'] as const).map((k) => [k, formatCount(m.gc[k].count), `${(m.gc[k].pauseSeconds * 1000).toFixed(1)} ms`]);
-  return table(['memory', ''], rows, [false, true]) + '\n' + table(['gc', 'count', 'pause'], gcRows, [false, true, true]);
+  const notes = [
+    `event loop busy: ${formatPercent(m.eventLoopUtilization.sinceLastRead * 100)} since the last read, ${formatPercent(m.eventLoopUtilization.sinceStart * 100)} since the inspector started`,
+    ...(m.snapshots !== undefined ? [`snapshots: ${m.snapshots.length ? m.snapshots.join(', ') : 'none'}`] : []),
+    ...(m.running ? [`running: ${m.running}`] : []),
+  ];
+  return table(['memory', ''], rows, [false, true]) + '\n' + table(['gc', 'count', 'pause'], gcRows, [false, true, true]) + '\n' + notes.join('\n') + '\n';
 }
 
 export function snapshotText(s: SnapshotAnswer): string {
