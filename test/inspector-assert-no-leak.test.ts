@@ -29,7 +29,7 @@ test('assertNoLeak rejects a function that keeps 4 KiB a call, naming it, with a
 
 test('assertNoLeak passes a clean function, and an async one whose cache stays bounded', { timeout: 120_000 }, async () => {
   await assertNoLeak(fixtures.cleanFunction, { iterations: 2000 });
-  await assertNoLeak(fixtures.boundedCache, { iterations: 500, warmup: 100 });
+  await assertNoLeak(fixtures.boundedCache, { iterations: 1000, warmup: 200 });
 });
 
 test('assertNoLeak checks its options', async () => {

@@ -63,7 +63,8 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 /**
  * Runs `fn` (sync or async) `warmup` times, then `iterations` times with a full collection at
  * each of `checkpoints` points, fits live memory against iterations, and rejects with a LeakError
- * when the slope exceeds `tolerance` bytes: the growth per iteration, and the top growing sites
+ * when the slope exceeds `tolerance` bytes (and each half of the run grows by at least half of
+ * that): the growth per iteration, and the top growing sites
  * from heap samples over `iterations` further calls (so a leak costs twice the calls). Needs no --expose-gc: collections go through the inspector.
  */
 export async function assertNoLeak(fn: () => unknown, options: AssertNoLeakOptions = {}): Promise<void> {
@@ -88,7 +89,11 @@ export async function assertNoLeak(fn: () => unknown, options: AssertNoLeakOptio
     ys.push(liveNow());
   }
   const perIteration = slope(xs, ys);
-  if (perIteration <= tolerance) return;
+  // A leak keeps growing: both halves of the run must grow too. A single step (a hash table
+  // doubling, a pool filling once) raises one half only, and is not a leak.
+  const mid = Math.floor(xs.length / 2);
+  const growingThroughout = slope(xs.slice(0, mid + 1), ys.slice(0, mid + 1)) > tolerance / 2 && slope(xs.slice(mid), ys.slice(mid)) > tolerance / 2;
+  if (perIteration <= tolerance || !growingThroughout) return;
   const sites = await growingSites(fn, iterations, top);
   const listed = sites.map((s) => `  ${formatBytesDiff(s.sizeDiff).padStart(11)}  ${s.function || '(anonymous)'}  ${s.file}:${s.line}`);
   throw new LeakError(
