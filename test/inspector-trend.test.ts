@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TREND_RULES, fitTrend, type TrendSample } from '../src/inspector/index.js';
+import { collectGarbage } from '../src/inspector/collect-garbage.js';
+import { GcSampler } from '../src/inspector/gc-sampler.js';
 import { sparkline } from '../src/inspector/sparkline.js';
 
 /** The trend verdict on made-up samples: what it says follows from the numbers, not the hour. */
@@ -73,4 +75,20 @@ test('sparkline spans lowest to highest, with a space for a missing reading', ()
   assert.equal(sparkline([5, null, 5]), '▁ ▁');
   assert.equal(sparkline([]), '');
   assert.equal(sparkline([1, 2, 3], 2), '▁█');
+});
+
+test('a memory read between trend ticks does not take the collections from the trend', () => {
+  const gc = new GcSampler();
+  gc.start();
+  try {
+    collectGarbage();
+    gc.drain(); // what GET {prefix} and /metrics do
+    const w = gc.takeWindow();
+    assert.ok(w.full >= 1 && w.collections >= 1, JSON.stringify(w));
+    assert.ok(w.liveAfterMin! > 0 && w.heapAfterMin! > 0);
+    assert.equal(gc.takeWindow().full, 0, 'a fresh window after it is taken');
+    assert.ok(gc.totals.get('major')!.count >= 1);
+  } finally {
+    gc.stop();
+  }
 });

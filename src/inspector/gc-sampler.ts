@@ -34,6 +34,12 @@ interface ProfilerRecord {
   }>;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function emptyWindow(): Mutable<GcWindow> {
+  return { collections: 0, full: 0, liveAfterMin: undefined, heapAfterMin: undefined };
+}
+
 function kindOf(gcType: string): GcKind {
   if (gcType === 'MarkSweepCompact') return 'major';
   if (gcType === 'IncrementalMarking') return 'incremental';
@@ -53,6 +59,7 @@ export class GcSampler {
   /** The most heap left after any collection since start. */
   heapAfterPeak = 0;
   lastHeapAfter: number | undefined;
+  private window: Mutable<GcWindow> = emptyWindow();
 
   start(): void {
     if (this.profiler) return;
@@ -66,20 +73,22 @@ export class GcSampler {
     this.profiler = null;
   }
 
-  /** Folds the collections since the last drain into the totals and says what they left. */
-  drain(): GcWindow {
+  /**
+   * Folds the collections recorded since the last look into the totals and into the current
+   * window (see takeWindow). Anyone may call it (the memory and metrics answers do): the window
+   * keeps what it saw until the trend sampler takes it.
+   */
+  drain(): void {
     const old = this.profiler;
-    if (!old) return { collections: 0, full: 0, liveAfterMin: undefined, heapAfterMin: undefined };
+    if (!old) return;
     this.profiler = new GCProfiler();
     this.profiler.start();
     const record = old.stop() as unknown as ProfilerRecord | undefined;
-    const stats = record?.statistics ?? [];
-    let liveAfterMin: number | undefined;
-    let heapAfterMin: number | undefined;
-    let full = 0;
-    for (const s of stats) {
+    const w = this.window;
+    for (const s of record?.statistics ?? []) {
       const kind = kindOf(s.gcType);
-      if (kind === 'major') full++;
+      if (kind === 'major') w.full++;
+      w.collections++;
       const totals = this.totals.get(kind)!;
       const seconds = s.cost / 1e6;
       totals.count++;
@@ -89,11 +98,18 @@ export class GcSampler {
       });
       const after = s.afterGC.heapStatistics;
       const live = after.usedHeapSize + (after.externalMemory ?? 0);
-      if (liveAfterMin === undefined || live < liveAfterMin) liveAfterMin = live;
-      if (heapAfterMin === undefined || after.usedHeapSize < heapAfterMin) heapAfterMin = after.usedHeapSize;
+      if (w.liveAfterMin === undefined || live < w.liveAfterMin) w.liveAfterMin = live;
+      if (w.heapAfterMin === undefined || after.usedHeapSize < w.heapAfterMin) w.heapAfterMin = after.usedHeapSize;
       if (after.usedHeapSize > this.heapAfterPeak) this.heapAfterPeak = after.usedHeapSize;
       this.lastHeapAfter = after.usedHeapSize;
     }
-    return { collections: stats.length, full, liveAfterMin, heapAfterMin };
+  }
+
+  /** What the collections since the last call left, and a fresh window from now. */
+  takeWindow(): GcWindow {
+    this.drain();
+    const w = this.window;
+    this.window = emptyWindow();
+    return w;
   }
 }

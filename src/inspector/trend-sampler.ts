@@ -42,13 +42,13 @@ export class TrendSampler {
   }
 
   tick(): void {
-    let w: GcWindow = this.gc.drain();
+    let w: GcWindow = this.gc.takeWindow();
     const now = Date.now();
     if (w.full > 0) this.lastFullGcAt = now;
     else if (this.fullGcAfterMs > 0 && now - this.lastFullGcAt >= this.fullGcAfterMs) {
       collectGarbage();
       this.lastFullGcAt = now;
-      const forced = this.gc.drain();
+      const forced = this.gc.takeWindow();
       w = {
         collections: w.collections + forced.collections,
         full: w.full + forced.full,
