@@ -99,13 +99,24 @@ async function runAction(client: Client, action: Action, key: string | undefined
 async function watch(client: Client, opts: InspectOptions, write: (s: string) => void): Promise<void> {
   const tty = process.stdout.isTTY === true && !opts.json;
   let stop = false;
+  let wake = (): void => {};
+  // Ctrl-C ends watching at once, with exit status 0: it is how watching is meant to end.
   const onInt = (): void => {
     stop = true;
+    wake();
   };
   process.once('SIGINT', onInt);
   try {
     for (let frame = 1; !stop && (opts.count === undefined || frame <= opts.count); frame++) {
-      if (frame > 1) await new Promise((resolve) => setTimeout(resolve, opts.interval * 1000));
+      if (frame > 1) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, opts.interval * 1000);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       if (stop) break;
       const [memory, trend] = (await Promise.all([client.request('GET', ''), client.request('GET', '/trend')])) as [MemoryReport, TrendAnswer];
       if (opts.json) {
