@@ -22,6 +22,7 @@ const SLOW = [
   /^follow-/,
   /^trace-/,
   /^query-profile\./,
+  /^inspector-(apps|security|cli)\./,
 ];
 
 const dir = 'dist/test';

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { fieldsCommand } from './fields-command.js';
 import { followCommand } from './follow-command.js';
+import { inspectCommand } from './inspect-command.js';
 import type { CliIo } from './io.js';
 import { queryCommand } from './query-command.js';
 import { traceCommand } from './trace-command.js';
@@ -19,7 +20,8 @@ export const COMMANDS: readonly { readonly name: string; readonly make: CommandF
   { name: 'fields', make: fieldsCommand },
   { name: 'trace', make: traceCommand },
   { name: 'follow', make: followCommand },
-  ...['report', 'inspect', 'worker'].map((name) => ({ name, make: reserved(name) })),
+  { name: 'inspect', make: inspectCommand },
+  ...['report', 'worker'].map((name) => ({ name, make: reserved(name) })),
 ];
 
 function reserved(name: string): CommandFactory {
