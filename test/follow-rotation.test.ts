@@ -10,7 +10,7 @@ import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Follower, lostAndDoubled, numbered, tally } from './support/follower.js';
+import { Follower, lostAndDoubled, numbered, ranges, tally } from './support/follower.js';
 
 // LOGSIFT_FOLLOW_ROTATIONS raises it for a longer run (the issue's 100: about 10 s per kind).
 const ROTATIONS = Number(process.env['LOGSIFT_FOLLOW_ROTATIONS'] ?? 20);
@@ -125,15 +125,3 @@ test(`copytruncate, ${ROTATIONS} rotations at ~10k lines/s, copies among the fol
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** 1,2,3,7 -> "1-3 7". */
-function ranges(ns: readonly number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < ns.length; ) {
-    let j = i;
-    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
-    out.push(i === j ? `${ns[i]}` : `${ns[i]}-${ns[j]}`);
-    i = j + 1;
-  }
-  return out.join(' ');
-}

@@ -73,6 +73,8 @@ export class FollowSource {
   private shared: Buffer | null = null;
   private readonly arrays: LineArrays | undefined;
   private resume: FilePosition[] | null;
+  /** Paths that did not exist when the specs were classified (only until the first look is done). */
+  private readonly waitedFor = new Set<string>();
   /** Bumped at each delivery, so a checkpoint is written only when something changed. */
   deliveries = 0;
 
@@ -105,8 +107,11 @@ export class FollowSource {
         if (spec.kind === 'stdin' || spec.kind === 'stream') this.startStream(spec.kind === 'stdin' ? STDIN_SOURCE : { name: spec.path, path: spec.path, size: null });
       }
       const followsFiles = this.specs.some((s) => s.kind !== 'stdin' && s.kind !== 'stream');
+      // A path waited for that appears before the first look did not exist at start: read from its start.
+      for (const spec of this.specs) if (spec.kind === 'path' && spec.missing) this.waitedFor.add(spec.path);
       await this.look(true);
       this.resume = null;
+      this.waitedFor.clear();
       this.wake.start();
       while (!this.stopping) {
         yield* this.streamBatches();
@@ -289,7 +294,7 @@ export class FollowSource {
       const head = await readHead(fh);
       // Files there at start are placed now; a file that appears later is opened at once (held
       // open, a rename cannot take it away) and placed once it has content (see classify).
-      const place = initial ? await this.startOf(fh, dev, ino, head, size, true) : { start: 0 };
+      const place = initial ? await this.startOf(fh, dev, ino, head, size, true, this.waitedFor.has(path)) : { start: 0 };
       if (place === 'defer') throw new Error('unreachable: files there at start are never deferred');
       const f = new TrackedFile({ name: path, path, size: null }, path, fh, dev, ino, head, place.start, this.assembler());
       f.classified = initial;
@@ -317,6 +322,7 @@ export class FollowSource {
     head: Buffer,
     size: number,
     initial: boolean,
+    appeared = false,
   ): Promise<{ start: number; heldFor?: TrackedFile } | 'defer'> {
     if (initial && this.resume) {
       const exact = this.resume.findIndex((p) => matchesStored(p, dev, ino, head));
@@ -329,7 +335,8 @@ export class FollowSource {
       const position = this.resume.splice(at, 1)[0]!;
       return { start: position.offset <= size ? position.offset : 0 };
     }
-    if (initial) return { start: this.options.from === 'start' ? 0 : await lineAlignedEnd(fh, size) };
+    // A file that did not exist when following began is new content, whenever the first look came.
+    if (initial) return { start: this.options.from === 'start' || appeared ? 0 : await lineAlignedEnd(fh, size) };
 
     let looksLikeCopy = false;
     const candidates: { original: { head: Buffer; marker: Buffer; offset: number }; remnant?: Remnant; live?: TrackedFile }[] = [
