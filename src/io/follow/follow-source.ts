@@ -75,6 +75,10 @@ export class FollowSource {
   private resume: FilePosition[] | null;
   /** Paths that did not exist when the specs were classified (only until the first look is done). */
   private readonly waitedFor = new Set<string>();
+  /** True while a batch is with the consumer (the generator is suspended at its yield). */
+  private parked = false;
+  /** A look started while parked; awaited before the generator goes on. */
+  private looking: Promise<void> | null = null;
   /** Bumped at each delivery, so a checkpoint is written only when something changed. */
   deliveries = 0;
 
@@ -82,7 +86,7 @@ export class FollowSource {
     private readonly inputs: readonly string[],
     private readonly options: FollowOptions,
   ) {
-    this.wake = new Wakeups(options.pollMs ?? 500);
+    this.wake = new Wakeups(options.pollMs ?? 500, () => this.lookWhileParked());
     this.arrays = options.reuseBuffers ? { starts: new Int32Array(0), ends: new Int32Array(0), sel: new Uint32Array(0) } : undefined;
     this.resume = options.resume ? [...options.resume] : null;
   }
@@ -127,6 +131,7 @@ export class FollowSource {
       }
     } finally {
       this.wake.close();
+      await this.looking;
       for (const s of this.streams) s.stop();
       // The files stay listed: their positions are the final checkpoint's.
       await Promise.all(this.files.map((f) => f.fh.close().catch(() => {})));
@@ -150,13 +155,38 @@ export class FollowSource {
       for (const chunk of s.take()) {
         if (chunk === END_OF_WRITER) {
           const last = s.lines.flush(s.source);
-          if (last) yield last;
+          if (last) yield* this.hand(last);
         } else {
-          for (const piece of s.lines.push(s.source, chunk, 0)) yield piece.batch;
+          for (const piece of s.lines.push(s.source, chunk, 0)) yield* this.hand(piece.batch);
         }
         if (this.stopping) return;
       }
     }
+  }
+
+  /**
+   * Hands a batch to the consumer. While the consumer has it (its output may wait for seconds on a
+   * slow sink), a name change or the poll still looks the paths up, so a file created and renamed
+   * away again meanwhile is opened (held by its descriptor) rather than never seen; the look is
+   * done before reading goes on.
+   */
+  private async *hand(batch: LineBatch): AsyncGenerator<LineBatch> {
+    this.parked = true;
+    try {
+      yield batch;
+    } finally {
+      this.parked = false;
+    }
+    if (this.looking) await this.looking;
+  }
+
+  /** A full wake-up while a batch is with the consumer: look now, in the background (one at a time). */
+  private lookWhileParked(): void {
+    if (!this.parked || this.looking || this.stopping) return;
+    this.wake.takeFull();
+    this.looking = this.look(false)
+      .catch((error: unknown) => this.reportOnce(new InputError('follow', describeFsError(error))))
+      .finally(() => (this.looking = null));
   }
 
   private buffer = (size: number): Buffer => {
@@ -174,7 +204,7 @@ export class FollowSource {
           this.prepared.add(f.source);
           await this.options.prepare?.(f.source, await readAt(f.fh, 0, PREPARE_BYTES));
         }
-        yield piece.batch;
+        yield* this.hand(piece.batch);
         f.accept(piece);
         this.deliveries++;
         if (this.stopping) return;
@@ -190,7 +220,7 @@ export class FollowSource {
       // Renamed away or deleted, and idle: nobody writes to it any more, so its unfinished line is its last.
       const last = f.flushLast();
       if (last) {
-        yield last.batch;
+        yield* this.hand(last.batch);
         f.accept(last);
         this.deliveries++;
       }
