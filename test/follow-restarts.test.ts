@@ -21,6 +21,11 @@ type Kind = 'rename' | 'copytruncate';
 const LINES_PER_ROTATION = Number(process.env['LOGSIFT_FOLLOW_RESTART_LINES'] ?? 1000);
 const BURST = 20;
 const RESTARTS = 3;
+/**
+ * LOGSIFT_FOLLOW_ROTATIONS=100: at least that many rotations, the stops spread over them (the
+ * issue's long run); by default as many as happen in the few seconds the restarts take.
+ */
+const ROTATIONS = Number(process.env['LOGSIFT_FOLLOW_ROTATIONS'] ?? 0);
 
 const running = new Set<Follower>();
 afterEach(() => {
@@ -150,7 +155,8 @@ async function restarts(t: TestContext, kind: Kind, signal: 'SIGTERM' | 'SIGKILL
       const fresh = (): number => [...tally(f.stdout).counts.keys()].filter((n) => !printed.has(n)).length;
       // Stopped once it printed lines of its own (so it is past its start, its signal handlers in place).
       // The first kill comes once a checkpoint exists: before it, "since the last checkpoint" is everything.
-      await f.until(`run ${run}: new lines`, () => fresh() >= 300 && existsSync(checkpoint));
+      const rotationsBefore = Math.ceil(((run + 1) * ROTATIONS) / (RESTARTS + 1));
+      await f.until(`run ${run}: new lines`, () => fresh() >= 300 && existsSync(checkpoint) && writer!.rotations >= rotationsBefore, 120_000);
       if (run === RESTARTS) {
         await writer.stop();
         const total = writer.next;

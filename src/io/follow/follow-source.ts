@@ -64,7 +64,7 @@ export class FollowSource {
   private specs: FollowSpec[] = [];
   private files: TrackedFile[] = [];
   private readonly streams: StreamInput[] = [];
-  private remnants: Remnant[] = [];
+  private remnants: KeptRemnant[] = [];
   private readonly wake: Wakeups;
   private stopping = false;
   private readonly reported = new Set<string>();
@@ -100,7 +100,13 @@ export class FollowSource {
 
   /** Where delivery stands for each followed file (held copies and files not placed yet have delivered nothing). */
   positions(): FilePosition[] {
-    return this.files.filter((f) => f.state !== 'held' && f.classified && !f.compressed).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
+    const files = this.files.filter((f) => f.state !== 'held' && f.classified && !f.compressed).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
+    // What was delivered of a truncated file's content whose copy has not been seen yet: a
+    // restart finds the copy by these first bytes and goes on there, instead of reading it
+    // from its start again (seen: a SIGTERM restart just after a copytruncate doubled the lines
+    // read before it).
+    const remnants = this.remnants.map((r) => ({ path: r.path, dev: r.dev, ino: r.ino, headLength: r.head.length, headHash: hashOf(r.head), offset: r.offset }));
+    return [...files, ...remnants];
   }
 
   async *batches(): AsyncGenerator<LineBatch> {
@@ -265,7 +271,7 @@ export class FollowSource {
       held.release(remnant.offset);
       this.wake.notify(false);
     } else if (remnant.offset > 0) {
-      this.remnants = [...this.remnants.slice(-(REMNANTS_KEPT - 1)), remnant];
+      this.remnants = [...this.remnants.slice(-(REMNANTS_KEPT - 1)), { ...remnant, path: f.path, dev: f.dev, ino: f.ino }];
     }
   }
 
@@ -325,10 +331,15 @@ export class FollowSource {
       // Files there at start are placed now; a file that appears later is opened at once (held
       // open, a rename cannot take it away) and placed once it has content (see classify).
       const place = initial ? await this.startOf(fh, dev, ino, head, size, true, this.waitedFor.has(path)) : { start: 0 };
-      if (place === 'defer') throw new Error('unreachable: files there at start are never deferred');
-      const f = new TrackedFile({ name: path, path, size: null }, path, fh, dev, ino, head, place.start, this.assembler());
-      f.classified = initial;
-      if (initial) isCompressed(f, head);
+      const f = new TrackedFile({ name: path, path, size: null }, path, fh, dev, ino, head, place === 'defer' ? 0 : place.start, this.assembler());
+      // A file at start that looks like a copy still being written is placed later, like a new one.
+      f.classified = initial && place !== 'defer';
+      if (place !== 'defer' && place.heldFor) {
+        f.state = 'held';
+        f.heldFor = place.heldFor;
+      }
+      if (f.classified) isCompressed(f, head);
+      if (f.classified && f.delivered > 0) await f.loadMarker();
       this.files.push(f);
       return f;
     } catch (error) {
@@ -361,12 +372,17 @@ export class FollowSource {
           ? -1
           : this.resume.findIndex((p) => p.headLength > 0 && p.offset <= size && head.length >= p.headLength && hashOf(head.subarray(0, p.headLength)) === p.headHash);
       const at = exact >= 0 ? exact : copied;
-      if (at < 0) return { start: 0 };
-      const position = this.resume.splice(at, 1)[0]!;
-      return { start: position.offset <= size ? position.offset : 0 };
+      if (at >= 0) {
+        const position = this.resume.splice(at, 1)[0]!;
+        return { start: position.offset <= size ? position.offset : 0 };
+      }
+      // Unknown to the checkpoint: new since, so read from its start, unless it is the copy of a
+      // file resumed just now whose truncation has not come yet (copytruncate caught between its
+      // copy and its truncation by the restart): then held for it, as while following.
+    } else if (initial) {
+      // A file that did not exist when following began is new content, whenever the first look came.
+      return { start: this.options.from === 'start' || appeared ? 0 : await lineAlignedEnd(fh, size) };
     }
-    // A file that did not exist when following began is new content, whenever the first look came.
-    if (initial) return { start: this.options.from === 'start' || appeared ? 0 : await lineAlignedEnd(fh, size) };
 
     let looksLikeCopy = false;
     const candidates: { original: { head: Buffer; marker: Buffer; offset: number }; remnant?: Remnant; live?: TrackedFile }[] = [
@@ -404,6 +420,9 @@ export class FollowSource {
     this.options.onError(error);
   }
 }
+
+/** A truncated file's remnant, with the file it came from (for checkpoints). */
+type KeptRemnant = Remnant & { readonly path: string; readonly dev: string; readonly ino: string };
 
 /**
  * A compressed file among the followed paths (`access.log.2.gz` below a followed directory) is a
