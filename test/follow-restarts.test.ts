@@ -204,3 +204,6 @@ test(`copytruncate, killed by SIGKILL and restarted ${RESTARTS} times during rot
 
 test(`copytruncate, stopped by SIGTERM and restarted ${RESTARTS} times during rotations: every line exactly once`, (t) =>
   restarts(t, 'copytruncate', 'SIGTERM'));
+
+test(`rename + create, stopped by SIGTERM and restarted ${RESTARTS} times during rotations: every line exactly once`, (t) =>
+  restarts(t, 'rename', 'SIGTERM'));
