@@ -226,3 +226,45 @@ test('a watch queue overflow: tens of thousands of events while the follower can
     done();
   }
 });
+
+test('copytruncate whose copy is first seen after a restart: the checkpoint kept what was delivered of the truncated content, and the copy goes on from there', async () => {
+  // The copy is made outside the followed paths and moved in while the follower is stopped: the
+  // state a restart right after a copytruncate leaves (truncation seen, copy not yet).
+  const { dir, done } = withDir();
+  const log = join(dir, 'app.log');
+  const aside = join(dir, 'aside.1');
+  const checkpoint = join(dir, 'state.json');
+  try {
+    writeFileSync(log, lines(0, 20));
+    const first = follower(['--checkpoint', checkpoint, '--from', 'start', '', `${log}*`]);
+    await untilAll(first, 20);
+    await whileFrozen(first, () => {
+      appendFileSync(log, lines(20, 30)); // not read: only the copy holds them
+      copyFileSync(log, aside);
+      const fd = openSync(log, 'r+');
+      ftruncateSync(fd, 0);
+      closeSync(fd);
+    });
+    // Once the truncation is seen, the checkpoint lists what was delivered of the old content.
+    await first.until('the truncated content in the checkpoint', () => {
+      try {
+        return (JSON.parse(readFileSync(checkpoint, 'utf8')) as { files: unknown[] }).files.length === 2;
+      } catch {
+        return false;
+      }
+    });
+    const r1 = await first.stop('SIGTERM');
+    assert.equal(r1.code, 0, r1.stderr);
+    assertLines(r1.stdout, 0, 20);
+    renameSync(aside, `${log}.1`);
+    appendFileSync(log, lines(30, 40));
+    const second = follower(['--checkpoint', checkpoint, '', `${log}*`]);
+    await untilAll(second, 40, 20);
+    await sleep(300);
+    const r2 = await second.stop('SIGTERM');
+    assert.equal(r2.code, 0, r2.stderr);
+    assertLines(r2.stdout, 20, 40);
+  } finally {
+    done();
+  }
+});

@@ -79,7 +79,7 @@ export class FollowSource {
   private parked = false;
   /** A look started while parked; awaited before the generator goes on. */
   private looking: Promise<void> | null = null;
-  /** Bumped at each delivery, so a checkpoint is written only when something changed. */
+  /** Bumped at each delivery (and when a remnant is kept), so a checkpoint is written only when something changed. */
   deliveries = 0;
 
   constructor(
@@ -272,6 +272,7 @@ export class FollowSource {
       this.wake.notify(false);
     } else if (remnant.offset > 0) {
       this.remnants = [...this.remnants.slice(-(REMNANTS_KEPT - 1)), { ...remnant, path: f.path, dev: f.dev, ino: f.ino }];
+      this.deliveries++; // the positions changed (a remnant to keep): the next checkpoint must be written
     }
   }
 
