@@ -98,7 +98,10 @@ export class FollowSource {
     this.wake.close();
   }
 
-  /** Where delivery stands for each followed file (held copies and files not placed yet have delivered nothing). */
+  /**
+   * Where delivery stands for each followed file (held copies and files not placed yet have
+   * delivered nothing), and for the content of truncated files whose copies were not seen yet.
+   */
   positions(): FilePosition[] {
     const files = this.files.filter((f) => f.state !== 'held' && f.classified && !f.compressed).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
     // What was delivered of a truncated file's content whose copy has not been seen yet: a

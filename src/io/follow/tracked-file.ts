@@ -84,8 +84,9 @@ export class TrackedFile {
   /**
    * Reads what was appended since the last read, up to the end, as pieces of whole lines. A
    * truncation (size below the read position, or the first bytes changed) is looked for after
-   * every read and before its bytes go on, and when the size says nothing was appended: the read is then dropped and reading starts again at
-   * offset 0, since what it returned may be new content that the restart reads anyway.
+   * every read and before its bytes go on, and when the size says nothing was appended: the read
+   * is then dropped and reading starts again at offset 0, since what it returned may be new
+   * content that the restart reads anyway.
    */
   async *read(buffer: (size: number) => Buffer, chunkSize: number, onTruncated: (remnant: Remnant) => void): AsyncGenerator<Piece> {
     for (;;) {
