@@ -8,7 +8,7 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, closeSync, copyFileSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, existsSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -264,6 +264,49 @@ test('copytruncate whose copy is first seen after a restart: the checkpoint kept
     const r2 = await second.stop('SIGTERM');
     assert.equal(r2.code, 0, r2.stderr);
     assertLines(r2.stdout, 20, 40);
+  } finally {
+    done();
+  }
+});
+
+/** The paths the follower's process has open (Linux /proc), or null where that cannot be seen. */
+function openPaths(f: Follower): string[] | null {
+  const dir = `/proc/${f.child.pid}/fd`;
+  if (!existsSync(dir)) return null;
+  const paths: string[] = [];
+  for (const fd of readdirSync(dir)) {
+    try {
+      paths.push(readlinkSync(join(dir, fd)));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return paths;
+}
+
+test('a file renamed away while still empty is closed once idle for --rotate-wait, like any rotated file', async (t) => {
+  const { dir, done } = withDir();
+  const log = join(dir, 'app.log');
+  try {
+    writeFileSync(log, lines(0, 5));
+    const f = follower(['--from', 'start', '--rotate-wait', '200ms', '', log]);
+    await untilAll(f, 5);
+    if (openPaths(f) === null) {
+      t.skip('no /proc here: the open descriptors cannot be seen');
+      return;
+    }
+    // rename + create, twice: the first new file is renamed away before anything was written to it.
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, '');
+    await f.until('the empty new file opened', () => openPaths(f)!.includes(log));
+    renameSync(log, `${log}.2`);
+    writeFileSync(log, lines(5, 10));
+    await untilAll(f, 10);
+    await f.until('the empty rotated file closed', () => !openPaths(f)!.some((p) => p.startsWith(`${log}.2`)), 30_000);
+    await f.until('the drained rotated file closed', () => !openPaths(f)!.some((p) => p.startsWith(`${log}.1`)), 30_000);
+    const r = await f.stop();
+    assert.equal(r.code, 0, r.stderr);
+    assertLines(r.stdout, 0, 10);
   } finally {
     done();
   }

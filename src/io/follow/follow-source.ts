@@ -207,7 +207,12 @@ export class FollowSource {
   private async *fileBatches(f: TrackedFile): AsyncGenerator<LineBatch> {
     if (f.state === 'held' || f.compressed) return;
     try {
-      if (!f.classified && !(await this.classify(f))) return;
+      if (!f.classified && !(await this.classify(f))) {
+        // Renamed away or deleted while still empty (or a look-alike never placed), and idle:
+        // closed, or its descriptor would stay open for good.
+        if (f.state === 'draining' && Date.now() - f.lastActivity >= (this.options.rotateWaitMs ?? 1000)) await this.forget(f);
+        return;
+      }
       for await (const piece of f.read(this.buffer, this.options.chunkSize, (r) => this.truncated(f, r))) {
         if (!this.prepared.has(f.source)) {
           this.prepared.add(f.source);
