@@ -2,6 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliPath } from './cli.js';
 
+export interface FollowerOptions {
+  readonly cwd?: string;
+  readonly stdin?: 'pipe' | 'ignore';
+  /** Runs the follower as this user (and group): root reads files whatever their mode. */
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
 /**
  * `logsift follow` running in a child process, its output gathered as it comes, for tests that
  * write files while it follows them. Waits are for conditions, with generous limits (the machine
@@ -13,22 +21,28 @@ export class Follower {
   stderr = '';
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: readonly string[], options: { cwd?: string; stdin?: 'pipe' | 'ignore' } = {}) {
+  constructor(args: readonly string[], options: FollowerOptions = {}) {
     this.child = spawn(process.execPath, [cliPath, '--no-progress', 'follow', ...args], {
       cwd: options.cwd,
       stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    // 'close', not 'exit': what the process wrote before it ended is all read by then (a killed
+    // follower's last output is still in the pipe when 'exit' comes).
+    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
   }
+
 
   /** Waits until `ready()` holds, checking every 20 ms; fails after `limitMs` with what was seen. */
   async until(what: string, ready: () => boolean, limitMs = 60_000): Promise<void> {
     const deadline = Date.now() + limitMs;
     while (!ready()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-2000)}`);
-      if (this.child.exitCode !== null) throw new Error(`follower exited (${this.child.exitCode}) waiting for ${what}; stderr: ${this.stderr}`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`follower exited (${this.child.exitCode ?? this.child.signalCode}) waiting for ${what}; stderr: ${this.stderr}`);
+      }
       await sleep(20);
     }
   }
@@ -45,6 +59,13 @@ export class Follower {
     const { code } = await this.exited;
     return { code, stdout: this.stdout, stderr: this.stderr };
   }
+}
+
+/** Numbered lines [from, to), each with its newline. */
+export function lines(from: number, to: number): string {
+  let text = '';
+  for (let n = from; n < to; n++) text += numbered(n) + '\n';
+  return text;
 }
 
 /** The text of numbered line `n` (fixed width, so every line is distinct and easy to count). */
@@ -67,6 +88,18 @@ export function tally(output: string): { counts: Map<number, number>; strange: s
     counts.set(n, (counts.get(n) ?? 0) + 1);
   }
   return { counts, strange };
+}
+
+/** 1,2,3,7 -> "1-3 7": lost or doubled line numbers, short enough for a failure message. */
+export function ranges(ns: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < ns.length; ) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
+    out.push(i === j ? `${ns[i]}` : `${ns[i]}-${ns[j]}`);
+    i = j + 1;
+  }
+  return out.join(' ');
 }
 
 /** Lines 0..total-1 missing from `counts`, and those seen more than once. */

@@ -64,7 +64,7 @@ export class FollowSource {
   private specs: FollowSpec[] = [];
   private files: TrackedFile[] = [];
   private readonly streams: StreamInput[] = [];
-  private remnants: Remnant[] = [];
+  private remnants: KeptRemnant[] = [];
   private readonly wake: Wakeups;
   private stopping = false;
   private readonly reported = new Set<string>();
@@ -73,14 +73,20 @@ export class FollowSource {
   private shared: Buffer | null = null;
   private readonly arrays: LineArrays | undefined;
   private resume: FilePosition[] | null;
-  /** Bumped at each delivery, so a checkpoint is written only when something changed. */
+  /** Paths that did not exist when the specs were classified (only until the first look is done). */
+  private readonly waitedFor = new Set<string>();
+  /** True while a batch is with the consumer (the generator is suspended at its yield). */
+  private parked = false;
+  /** A look started while parked; awaited before the generator goes on. */
+  private looking: Promise<void> | null = null;
+  /** Bumped at each delivery (and when a remnant is kept), so a checkpoint is written only when something changed. */
   deliveries = 0;
 
   constructor(
     private readonly inputs: readonly string[],
     private readonly options: FollowOptions,
   ) {
-    this.wake = new Wakeups(options.pollMs ?? 500);
+    this.wake = new Wakeups(options.pollMs ?? 500, () => this.lookWhileParked());
     this.arrays = options.reuseBuffers ? { starts: new Int32Array(0), ends: new Int32Array(0), sel: new Uint32Array(0) } : undefined;
     this.resume = options.resume ? [...options.resume] : null;
   }
@@ -92,9 +98,18 @@ export class FollowSource {
     this.wake.close();
   }
 
-  /** Where delivery stands for each followed file (held copies and files not placed yet have delivered nothing). */
+  /**
+   * Where delivery stands for each followed file (held copies and files not placed yet have
+   * delivered nothing), and for the content of truncated files whose copies were not seen yet.
+   */
   positions(): FilePosition[] {
-    return this.files.filter((f) => f.state !== 'held' && f.classified && !f.compressed).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
+    const files = this.files.filter((f) => f.state !== 'held' && f.classified && !f.compressed).map((f) => ({ path: f.path, ...f.identity, offset: f.delivered }));
+    // What was delivered of a truncated file's content whose copy has not been seen yet: a
+    // restart finds the copy by these first bytes and goes on there, instead of reading it
+    // from its start again (seen: a SIGTERM restart just after a copytruncate doubled the lines
+    // read before it).
+    const remnants = this.remnants.map((r) => ({ path: r.path, dev: r.dev, ino: r.ino, headLength: r.head.length, headHash: hashOf(r.head), offset: r.offset }));
+    return [...files, ...remnants];
   }
 
   async *batches(): AsyncGenerator<LineBatch> {
@@ -105,8 +120,11 @@ export class FollowSource {
         if (spec.kind === 'stdin' || spec.kind === 'stream') this.startStream(spec.kind === 'stdin' ? STDIN_SOURCE : { name: spec.path, path: spec.path, size: null });
       }
       const followsFiles = this.specs.some((s) => s.kind !== 'stdin' && s.kind !== 'stream');
+      // A path waited for that appears before the first look did not exist at start: read from its start.
+      for (const spec of this.specs) if (spec.kind === 'path' && spec.missing) this.waitedFor.add(spec.path);
       await this.look(true);
       this.resume = null;
+      this.waitedFor.clear();
       this.wake.start();
       while (!this.stopping) {
         yield* this.streamBatches();
@@ -122,6 +140,7 @@ export class FollowSource {
       }
     } finally {
       this.wake.close();
+      await this.looking;
       for (const s of this.streams) s.stop();
       // The files stay listed: their positions are the final checkpoint's.
       await Promise.all(this.files.map((f) => f.fh.close().catch(() => {})));
@@ -145,13 +164,38 @@ export class FollowSource {
       for (const chunk of s.take()) {
         if (chunk === END_OF_WRITER) {
           const last = s.lines.flush(s.source);
-          if (last) yield last;
+          if (last) yield* this.hand(last);
         } else {
-          for (const piece of s.lines.push(s.source, chunk, 0)) yield piece.batch;
+          for (const piece of s.lines.push(s.source, chunk, 0)) yield* this.hand(piece.batch);
         }
         if (this.stopping) return;
       }
     }
+  }
+
+  /**
+   * Hands a batch to the consumer. While the consumer has it (its output may wait for seconds on a
+   * slow sink), a name change or the poll still looks the paths up, so a file created and renamed
+   * away again meanwhile is opened (held by its descriptor) rather than never seen; the look is
+   * done before reading goes on.
+   */
+  private async *hand(batch: LineBatch): AsyncGenerator<LineBatch> {
+    this.parked = true;
+    try {
+      yield batch;
+    } finally {
+      this.parked = false;
+    }
+    if (this.looking) await this.looking;
+  }
+
+  /** A full wake-up while a batch is with the consumer: look now, in the background (one at a time). */
+  private lookWhileParked(): void {
+    if (!this.parked || this.looking || this.stopping) return;
+    this.wake.takeFull();
+    this.looking = this.look(false)
+      .catch((error: unknown) => this.reportOnce(new InputError('follow', describeFsError(error))))
+      .finally(() => (this.looking = null));
   }
 
   private buffer = (size: number): Buffer => {
@@ -163,13 +207,18 @@ export class FollowSource {
   private async *fileBatches(f: TrackedFile): AsyncGenerator<LineBatch> {
     if (f.state === 'held' || f.compressed) return;
     try {
-      if (!f.classified && !(await this.classify(f))) return;
+      if (!f.classified && !(await this.classify(f))) {
+        // Renamed away or deleted while still empty (or a look-alike never placed), and idle:
+        // closed, or its descriptor would stay open for good.
+        if (f.state === 'draining' && Date.now() - f.lastActivity >= (this.options.rotateWaitMs ?? 1000)) await this.forget(f);
+        return;
+      }
       for await (const piece of f.read(this.buffer, this.options.chunkSize, (r) => this.truncated(f, r))) {
         if (!this.prepared.has(f.source)) {
           this.prepared.add(f.source);
           await this.options.prepare?.(f.source, await readAt(f.fh, 0, PREPARE_BYTES));
         }
-        yield piece.batch;
+        yield* this.hand(piece.batch);
         f.accept(piece);
         this.deliveries++;
         if (this.stopping) return;
@@ -185,7 +234,7 @@ export class FollowSource {
       // Renamed away or deleted, and idle: nobody writes to it any more, so its unfinished line is its last.
       const last = f.flushLast();
       if (last) {
-        yield last.batch;
+        yield* this.hand(last.batch);
         f.accept(last);
         this.deliveries++;
       }
@@ -230,7 +279,8 @@ export class FollowSource {
       held.release(remnant.offset);
       this.wake.notify(false);
     } else if (remnant.offset > 0) {
-      this.remnants = [...this.remnants.slice(-(REMNANTS_KEPT - 1)), remnant];
+      this.remnants = [...this.remnants.slice(-(REMNANTS_KEPT - 1)), { ...remnant, path: f.path, dev: f.dev, ino: f.ino }];
+      this.deliveries++; // the positions changed (a remnant to keep): the next checkpoint must be written
     }
   }
 
@@ -289,11 +339,16 @@ export class FollowSource {
       const head = await readHead(fh);
       // Files there at start are placed now; a file that appears later is opened at once (held
       // open, a rename cannot take it away) and placed once it has content (see classify).
-      const place = initial ? await this.startOf(fh, dev, ino, head, size, true) : { start: 0 };
-      if (place === 'defer') throw new Error('unreachable: files there at start are never deferred');
-      const f = new TrackedFile({ name: path, path, size: null }, path, fh, dev, ino, head, place.start, this.assembler());
-      f.classified = initial;
-      if (initial) isCompressed(f, head);
+      const place = initial ? await this.startOf(fh, dev, ino, head, size, true, this.waitedFor.has(path)) : { start: 0 };
+      const f = new TrackedFile({ name: path, path, size: null }, path, fh, dev, ino, head, place === 'defer' ? 0 : place.start, this.assembler());
+      // A file at start that looks like a copy still being written is placed later, like a new one.
+      f.classified = initial && place !== 'defer';
+      if (place !== 'defer' && place.heldFor) {
+        f.state = 'held';
+        f.heldFor = place.heldFor;
+      }
+      if (f.classified) isCompressed(f, head);
+      if (f.classified && f.delivered > 0) await f.loadMarker();
       this.files.push(f);
       return f;
     } catch (error) {
@@ -317,6 +372,7 @@ export class FollowSource {
     head: Buffer,
     size: number,
     initial: boolean,
+    appeared = false,
   ): Promise<{ start: number; heldFor?: TrackedFile } | 'defer'> {
     if (initial && this.resume) {
       const exact = this.resume.findIndex((p) => matchesStored(p, dev, ino, head));
@@ -325,11 +381,17 @@ export class FollowSource {
           ? -1
           : this.resume.findIndex((p) => p.headLength > 0 && p.offset <= size && head.length >= p.headLength && hashOf(head.subarray(0, p.headLength)) === p.headHash);
       const at = exact >= 0 ? exact : copied;
-      if (at < 0) return { start: 0 };
-      const position = this.resume.splice(at, 1)[0]!;
-      return { start: position.offset <= size ? position.offset : 0 };
+      if (at >= 0) {
+        const position = this.resume.splice(at, 1)[0]!;
+        return { start: position.offset <= size ? position.offset : 0 };
+      }
+      // Unknown to the checkpoint: new since, so read from its start, unless it is the copy of a
+      // file resumed just now whose truncation has not come yet (copytruncate caught between its
+      // copy and its truncation by the restart): then held for it, as while following.
+    } else if (initial) {
+      // A file that did not exist when following began is new content, whenever the first look came.
+      return { start: this.options.from === 'start' || appeared ? 0 : await lineAlignedEnd(fh, size) };
     }
-    if (initial) return { start: this.options.from === 'start' ? 0 : await lineAlignedEnd(fh, size) };
 
     let looksLikeCopy = false;
     const candidates: { original: { head: Buffer; marker: Buffer; offset: number }; remnant?: Remnant; live?: TrackedFile }[] = [
@@ -367,6 +429,9 @@ export class FollowSource {
     this.options.onError(error);
   }
 }
+
+/** A truncated file's remnant, with the file it came from (for checkpoints). */
+type KeptRemnant = Remnant & { readonly path: string; readonly dev: string; readonly ino: string };
 
 /**
  * A compressed file among the followed paths (`access.log.2.gz` below a followed directory) is a

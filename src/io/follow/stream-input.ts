@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream, openSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { InputError } from '../../core/errors.js';
 import type { Source } from '../../core/source.js';
 import { readStreamChunks } from '../read-chunks.js';
@@ -26,7 +27,7 @@ export class StreamInput {
     readonly lines: LineAssembler,
     private readonly wake: () => void,
     private readonly onError: (error: InputError) => void,
-    private readonly open: () => NodeJS.ReadableStream = source.path === null ? () => process.stdin : () => createReadStream(source.path!),
+    private readonly open: () => NodeJS.ReadableStream = source.path === null ? () => process.stdin : () => openStream(source.path!),
   ) {}
 
   /** Reads until the end (standard input) or until stopped (a FIFO, reopened after each writer). */
@@ -74,6 +75,19 @@ export class StreamInput {
     // A read waiting for data would keep the process alive.
     (this.current as (NodeJS.ReadableStream & { destroy?: () => void }) | null)?.destroy?.();
   }
+}
+
+/**
+ * A FIFO is opened non-blocking and read through the event loop, as a pipe: a blocking open
+ * waits on the thread pool for a writer, cannot be called off, and keeps the process from
+ * exiting (at exit Node joins the thread pool), so SIGTERM while no writer was connected used to
+ * leave the follower hanging for good. Opened this way there is nothing to wait for: with no
+ * writer yet, the pipe just has no data; once a writer has come and closed its end, the socket
+ * ends and the FIFO is opened again. A device is read as a file stream (it has no writer to wait for).
+ */
+function openStream(path: string): NodeJS.ReadableStream {
+  if (!statSync(path).isFIFO()) return createReadStream(path);
+  return new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
 }
 
 /** Marks, among a stream's chunks, that its writer closed it. */

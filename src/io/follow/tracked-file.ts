@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Source } from '../../core/source.js';
-import { readHead, sameStart, storedIdentity, type StoredIdentity } from './identity.js';
+import { HEAD_BYTES, readAt, readHead, sameStart, storedIdentity, type StoredIdentity } from './identity.js';
 import type { LineAssembler, Piece } from './line-assembler.js';
 
 /** Bytes kept from just before the delivered offset, to recognise a copy of what was read. */
@@ -84,8 +84,9 @@ export class TrackedFile {
   /**
    * Reads what was appended since the last read, up to the end, as pieces of whole lines. A
    * truncation (size below the read position, or the first bytes changed) is looked for after
-   * every read and before its bytes go on: the read is then dropped and reading starts again at
-   * offset 0, since what it returned may be new content that the restart reads anyway.
+   * every read and before its bytes go on, and when the size says nothing was appended: the read
+   * is then dropped and reading starts again at offset 0, since what it returned may be new
+   * content that the restart reads anyway.
    */
   async *read(buffer: (size: number) => Buffer, chunkSize: number, onTruncated: (remnant: Remnant) => void): AsyncGenerator<Piece> {
     for (;;) {
@@ -94,13 +95,21 @@ export class TrackedFile {
         this.truncated(onTruncated);
         continue;
       }
-      if (size === this.pos) return;
+      if (size === this.pos) {
+        // Truncated and written again up to exactly where reading stood (copytruncate of lines
+        // of one length does it): the size says "nothing new", only the first bytes tell.
+        if (size > 0 && !this.holdsSameStart(await readHead(this.fh), size)) {
+          this.truncated(onTruncated);
+          continue;
+        }
+        return;
+      }
       const want = Math.min(chunkSize, size - this.pos);
       const buf = buffer(want);
       const { bytesRead } = await this.fh.read(buf, 0, want, this.pos);
       if (bytesRead === 0) return;
       const head = await readHead(this.fh);
-      if (!sameStart(this.head, head)) {
+      if (!this.holdsSameStart(head, this.pos + bytesRead)) {
         this.truncated(onTruncated);
         continue;
       }
@@ -136,6 +145,15 @@ export class TrackedFile {
     this.head = head;
   }
 
+  /**
+   * For a file resumed at a checkpoint's offset: the bytes before it become the marker, so a copy
+   * of it is told from a look-alike (same first bytes) as it would be had those lines been read now.
+   */
+  async loadMarker(): Promise<void> {
+    const n = Math.min(MARKER_BYTES, this.delivered);
+    this.marker = n > 0 ? await readAt(this.fh, this.delivered - n, n) : EMPTY;
+  }
+
   /** Starts delivering a held copy at `offset` (where its original's reading stopped). */
   release(offset: number): void {
     this.state = 'live';
@@ -143,6 +161,18 @@ export class TrackedFile {
     this.pos = offset;
     this.delivered = offset;
     this.lastActivity = Date.now();
+  }
+
+  /**
+   * Whether `head`, read after bytes up to `end` were read, shows the same file content: its first
+   * bytes start like the identity's, and there are as many as a file that long has (up to
+   * HEAD_BYTES). A head shorter than that means the file was truncated after the read (a copy
+   * made, the file emptied, nothing written yet): the bytes just read may belong to the next
+   * content, so they must not go on as this one's (seen at 100 rotations: the end of one
+   * generation delivered as the end of the one before).
+   */
+  private holdsSameStart(head: Buffer, end: number): boolean {
+    return head.length >= Math.min(HEAD_BYTES, end) && sameStart(this.head, head);
   }
 
   private truncated(onTruncated: (remnant: Remnant) => void): void {

@@ -19,7 +19,11 @@ export class Wakeups {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(private readonly pollMs: number) {}
+  constructor(
+    private readonly pollMs: number,
+    /** Told of every full wake-up as it comes, even while nobody waits for one (see FollowSource.hand). */
+    private readonly onFull: () => void = () => {},
+  ) {}
 
   /** Starts the poll. */
   start(): void {
@@ -60,6 +64,7 @@ export class Wakeups {
       return;
     }
     this.pending = { full: full || (this.pending?.full ?? false) };
+    if (full && !this.closed) this.onFull();
   }
 
   /**
