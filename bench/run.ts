@@ -20,9 +20,10 @@ import { ensureAccessLog, ensureApplog } from './dataset.js';
 import { traceSection } from './trace.js';
 import { fanOutSection } from './fan-out.js';
 import { inspectorSection } from './inspector.js';
+import { followLatencySection } from './follow-latency.js';
 
 /** The sections besides the query jobs, each in a file of its own; --only names them like jobs. */
-const SECTIONS = ['trace', 'fan-out', 'inspector'] as const;
+const SECTIONS = ['trace', 'fan-out', 'follow-latency', 'inspector'] as const;
 type SectionName = (typeof SECTIONS)[number];
 import { selectJobs, type Job } from './jobs.js';
 import { measure, rssMethod, type StdoutMode } from './measure.js';
@@ -78,7 +79,7 @@ function parseOptions(argv: readonly string[]): Options {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99,line-contains,pattern,trace,fan-out,inspector] [--json] [--cli PATH/logsift.mjs]\n');
+        process.stdout.write('usage: node dist/bench/run.js [--sizes 1m,10m] [--runs 3] [--only filter,status-404,sum,count-by-status,count-distinct,p99,line-contains,pattern,trace,fan-out,follow-latency,inspector] [--json] [--cli PATH/logsift.mjs]\n');
         process.exit(0);
       default:
         throw new Error(`unknown option: ${arg}`);
@@ -211,6 +212,7 @@ async function main(): Promise<void> {
     : undefined;
   const access1m = (): string => ensureAccessLog(DATA_DIR, '1m', 1_000_000).file;
   const fanOut = withSection('fan-out') ? await fanOutSection({ cli: options.cli, access: access1m(), runs: options.runs, progress }) : undefined;
+  const followLatency = withSection('follow-latency') ? await followLatencySection({ cli: options.cli, runs: options.runs, progress }) : undefined;
   // Requests per second are noisier than wall times: three pairs per run asked for.
   const inspector = withSection('inspector') ? await inspectorSection({ runs: options.runs * 3, seconds: 3, progress }) : undefined;
   const flat = flatness(sizes, jobs);
@@ -224,7 +226,7 @@ async function main(): Promise<void> {
     targets: judgeTargets(sizes, flat, jobs),
     mismatches: mismatches.length,
     sections: Object.fromEntries(
-      Object.entries({ trace, 'fan-out': fanOut, inspector }).filter((e): e is [string, string] => e[1] !== undefined),
+      Object.entries({ trace, 'fan-out': fanOut, 'follow-latency': followLatency, inspector }).filter((e): e is [string, string] => e[1] !== undefined),
     ),
   };
 
@@ -238,6 +240,7 @@ async function main(): Promise<void> {
     if (jobs.length > 0) parts.push(formatTargets(results.targets), formatCommands(results));
     if (trace) parts.push(trace);
     if (fanOut) parts.push(fanOut);
+    if (followLatency) parts.push(followLatency.trimEnd());
     if (inspector) parts.push(inspector.trimEnd());
     process.stdout.write(parts.filter(Boolean).join('\n\n') + '\n');
   }
