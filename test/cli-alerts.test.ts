@@ -4,7 +4,7 @@
  * without a failing action stopping the follower. Lines are written to a followed file; waits
  * are for conditions, with generous limits, never for fixed times a slow moment could defeat.
  */
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,19 +13,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from './support/cli.js';
 import { withTempDir } from './support/temp-dir.js';
-import { Follower } from './support/follower.js';
+import { Follower, killedAfterEach } from './support/follower.js';
 
-const running = new Set<Follower>();
-afterEach(() => {
-  for (const f of running) f.child.kill('SIGKILL');
-  running.clear();
-});
+const running = killedAfterEach();
 
-function follower(args: string[]): Follower {
-  const f = new Follower(args);
-  running.add(f);
-  return f;
-}
+const follower = (args: string[]): Follower => running.add(new Follower(args));
 
 const withDir = (): { dir: string; done: () => void } => withTempDir('alerts');
 

@@ -4,7 +4,7 @@
  * path that does not exist yet is waited for, an unfinished last line is emitted once completed,
  * standard input is read to its end, and an aggregate prints its final result on SIGTERM.
  */
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,19 +12,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { runCli } from './support/cli.js';
-import { Follower, lostAndDoubled, numbered, tally } from './support/follower.js';
+import { Follower, lostAndDoubled, numbered, tally, killedAfterEach } from './support/follower.js';
 
-const running = new Set<Follower>();
-afterEach(() => {
-  for (const f of running) f.child.kill('SIGKILL');
-  running.clear();
-});
+const running = killedAfterEach();
 
-function follower(args: string[]): Follower {
-  const f = new Follower(args);
-  running.add(f);
-  return f;
-}
+const follower = (args: string[]): Follower => running.add(new Follower(args));
 
 function withDir(): { dir: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'logsift-follow-'));

@@ -6,28 +6,17 @@
  * tens of thousands of watch events (more than the kernel's inotify queue holds). Every check is
  * numbered lines against what was written.
  */
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, closeSync, copyFileSync, existsSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Follower, lines, lostAndDoubled, ranges, tally } from './support/follower.js';
+import { Follower, lines, lostAndDoubled, ranges, tally, killedAfterEach } from './support/follower.js';
 
-const running = new Set<Follower>();
-afterEach(() => {
-  for (const f of running) {
-    f.child.kill('SIGCONT');
-    f.child.kill('SIGKILL');
-  }
-  running.clear();
-});
+const running = killedAfterEach();
 
-function follower(args: string[]): Follower {
-  const f = new Follower(args);
-  running.add(f);
-  return f;
-}
+const follower = (args: string[]): Follower => running.add(new Follower(args));
 
 function withDir(): { dir: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'logsift-follow-edge-'));

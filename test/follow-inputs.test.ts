@@ -4,7 +4,7 @@
  * says it waits), and files whose permissions change. Every check compares numbered lines with
  * what was written; waits are for conditions, never fixed times.
  */
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,19 +12,11 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Follower, lines, lostAndDoubled, numbered, ranges, tally } from './support/follower.js';
+import { Follower, lines, lostAndDoubled, numbered, ranges, tally, killedAfterEach } from './support/follower.js';
 
-const running = new Set<Follower>();
-afterEach(() => {
-  for (const f of running) f.child.kill('SIGKILL');
-  running.clear();
-});
+const running = killedAfterEach();
 
-function follower(args: string[], options: ConstructorParameters<typeof Follower>[1] = {}): Follower {
-  const f = new Follower(args, options);
-  running.add(f);
-  return f;
-}
+const follower = (args: string[], options: ConstructorParameters<typeof Follower>[1] = {}): Follower => running.add(new Follower(args, options));
 
 function withDir(): { dir: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'logsift-follow-in-'));

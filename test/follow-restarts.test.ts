@@ -6,14 +6,14 @@
  * with where each line was written: its content generation and end offset; a line a checkpoint
  * covered must never come again).
  */
-import { afterEach, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Follower, lostAndDoubled, numbered, ranges, tally } from './support/follower.js';
+import { Follower, lostAndDoubled, numbered, ranges, tally, killedAfterEach } from './support/follower.js';
 
 type Kind = 'rename' | 'copytruncate';
 
@@ -27,11 +27,7 @@ const RESTARTS = 3;
  */
 const ROTATIONS = Number(process.env['LOGSIFT_FOLLOW_ROTATIONS'] ?? 0);
 
-const running = new Set<Follower>();
-afterEach(() => {
-  for (const f of running) f.child.kill('SIGKILL');
-  running.clear();
-});
+const running = killedAfterEach();
 
 /** Where a line was written: which content generation (one per file content between rotations) and the offset after it. */
 interface Written {

@@ -4,13 +4,13 @@
  * must hold every line written exactly once: 0 lost, 0 doubled. Conditions are waited for, never
  * fixed times: the machine is shared.
  */
-import { afterEach, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Follower, lostAndDoubled, numbered, ranges, tally } from './support/follower.js';
+import { Follower, lostAndDoubled, numbered, ranges, tally, killedAfterEach } from './support/follower.js';
 
 // LOGSIFT_FOLLOW_ROTATIONS raises it for a longer run (the 100: about 10 s per kind).
 const ROTATIONS = Number(process.env['LOGSIFT_FOLLOW_ROTATIONS'] ?? 20);
@@ -48,11 +48,7 @@ async function started(args: string[], fd: number): Promise<Follower> {
 }
 
 /** Followers still running when a test fails are killed, so the run ends. */
-const running = new Set<Follower>();
-afterEach(() => {
-  for (const f of running) f.child.kill('SIGKILL');
-  running.clear();
-});
+const running = killedAfterEach();
 
 async function verify(t: TestContext, follower: Follower, total: number): Promise<void> {
   try {

@@ -5,19 +5,15 @@
  * line must arrive exactly once: a renamed file is not closed while its lines wait, and new
  * files are not missed because the follower was waiting on its output.
  */
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Follower, lines, lostAndDoubled, numbered, ranges, tally } from './support/follower.js';
+import { Follower, lines, lostAndDoubled, numbered, ranges, tally, killedAfterEach } from './support/follower.js';
 
-const running = new Set<Follower>();
-afterEach(() => {
-  for (const f of running) f.child.kill('SIGKILL');
-  running.clear();
-});
+const running = killedAfterEach();
 
 /**
  * Lines per file while the output is blocked: the first rotations come before the output queue's

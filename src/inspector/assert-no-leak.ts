@@ -2,6 +2,7 @@ import { formatBytes, formatBytesDiff } from '../trace/units.js';
 import { isTracing, start, stop, takeSnapshot } from '../trace/index.js';
 import { sitesOf, type SiteDiff } from './answers.js';
 import { collectGarbage } from './collect-garbage.js';
+import { leastSquares } from './trend-fit.js';
 
 export interface AssertNoLeakOptions {
   /** Calls measured (default 1000). */
@@ -48,16 +49,7 @@ function liveNow(): number {
 
 /** Least-squares slope of y over x. */
 function slope(xs: readonly number[], ys: readonly number[]): number {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (xs[i]! - mx) ** 2;
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-  }
-  return sxx === 0 ? 0 : sxy / sxx;
+  return leastSquares(xs, ys).slope;
 }
 
 /**

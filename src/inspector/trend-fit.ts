@@ -72,16 +72,8 @@ export function fitTrend(all: readonly TrendSample[], rules: TrendRules = DEFAUL
   const t0 = points[0]!.at;
   const xs = points.map((p) => (p.at - t0) / HOUR_MS);
   const ys = points.map((p) => p.liveAfterGc);
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (xs[i]! - mx) ** 2;
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-  }
+  const { mx, my, sxx, slope } = leastSquares(xs, ys);
   if (sxx === 0) return { ...none, verdict: 'unknown', reason: 'all samples at one moment' };
-  const slope = sxy / sxx;
   let sse = 0;
   for (let i = 0; i < n; i++) sse += (ys[i]! - (my + slope * (xs[i]! - mx))) ** 2;
   const half = t95(n - 2) * Math.sqrt(sse / (n - 2) / sxx);
@@ -93,6 +85,20 @@ export function fitTrend(all: readonly TrendSample[], rules: TrendRules = DEFAUL
   if (!(ci[0] > 0)) return { ...fit, verdict: 'stable', reason: "the slope's 95% interval includes zero" };
   if (fittedGrowth < material) return { ...fit, verdict: 'stable', reason: `the fitted rise, ${mib(fittedGrowth)}, is below the ${mib(material)} that counts` };
   return { ...fit, verdict: 'growing', reason: `the slope's 95% interval is above zero and memory after full collections rose ${mib(fittedGrowth)}` };
+}
+
+/** The least-squares line of y over x: the means, x's sum of squares about its mean, the slope (0 when x never varies). */
+export function leastSquares(xs: readonly number[], ys: readonly number[]): { mx: number; my: number; sxx: number; slope: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i]! - mx) ** 2;
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+  }
+  return { mx, my, sxx, slope: sxx === 0 ? 0 : sxy / sxx };
 }
 
 function mib(n: number): string {

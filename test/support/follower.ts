@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliPath } from './cli.js';
 
@@ -112,4 +113,29 @@ export function lostAndDoubled(counts: ReadonlyMap<number, number>, total: numbe
     else if (c > 1) doubled.push(n);
   }
   return { lost, doubled };
+}
+
+/**
+ * The followers a test file starts, killed after each test so a failed test leaves none running
+ * (a frozen one, SIGSTOPped by the test, is woken first). Called once at the top of a test file.
+ */
+export function killedAfterEach(): { add(follower: Follower): Follower; delete(follower: Follower): void } {
+  const running = new Set<Follower>();
+  afterEach(() => {
+    for (const f of running) {
+      f.child.kill('SIGCONT');
+      f.child.kill('SIGKILL');
+    }
+    running.clear();
+  });
+  return {
+    add(follower) {
+      running.add(follower);
+      return follower;
+    },
+    /** One that ended by itself (stopped by the test), no longer to kill. */
+    delete(follower) {
+      running.delete(follower);
+    },
+  };
 }
