@@ -4,15 +4,13 @@
 // bundled: importers load only what they use.
 import { build } from 'esbuild';
 
+/** What every bundle here is: one ES module file for Node 20, with its source map. */
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
 await build({
+  ...common,
   entryPoints: ['dist/src/cli/main.js'],
   outfile: 'dist/logsift.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
   // CommonJS dependencies (commander, fast-glob...) call require(); give the ES module one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
@@ -20,12 +18,7 @@ await build({
 // The tracer's preload and its agent thread, each one file (dist/agent/): they load into every
 // traced program and the agent's worker, where ~40 modules each cost about 50 ms of its run.
 await build({
+  ...common,
   entryPoints: { preload: 'dist/src/trace/agent/preload.js', 'agent-main': 'dist/src/trace/agent/agent-main.js' },
   outdir: 'dist/agent',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
 });
