@@ -1,10 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { runFollow, type FollowRunSpec } from '../engine/follow-run.js';
-import type { OutputKind } from '../engine/spec.js';
 import { durationMs } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
-import { positiveInt, withLineAndExactLimits, withMaxGroups } from './shared-options.js';
+import { outputKindOf, positiveInt, withLineAndExactLimits, withMaxGroups, withOutputKinds } from './shared-options.js';
 import { openOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
 import { FdSink, type FileSink } from '../output/sink.js';
 
@@ -71,16 +70,15 @@ interface FollowOptions {
 
 /** `logsift follow [options] [QUERY] PATH...`: a pass that never ends, over files as they grow and rotate. */
 export function followCommand(io: CliIo, done: (run: Promise<number>) => void): Command {
-  const command = new Command('follow')
-    .description('follow growing logs across rotation: matching lines as they arrive, or an aggregate every --every')
-    .argument('[query]', "filter or query pipeline ('' for every line)")
-    .argument('[paths...]', 'files, directories, globs, FIFOs, or - for stdin (default: stdin)')
-    .option('-q, --query <query>', 'the query, when it could be taken for a path; every argument is then a path')
-    .option('-f, --format <format>', 'log format name or format string; default: detected per file from its first lines')
-    .addOption(new Option('--json', 'aggregates as one JSON array per result; filtered records as JSON').conflicts(['ndjson', 'csv', 'table']))
-    .addOption(new Option('--ndjson', 'one JSON object per line').conflicts(['csv', 'table']))
-    .addOption(new Option('--csv', 'aggregates as CSV').conflicts(['table']))
-    .option('--table', 'aggregates as an aligned table (the default)')
+  const command = withOutputKinds(
+    new Command('follow')
+      .description('follow growing logs across rotation: matching lines as they arrive, or an aggregate every --every')
+      .argument('[query]', "filter or query pipeline ('' for every line)")
+      .argument('[paths...]', 'files, directories, globs, FIFOs, or - for stdin (default: stdin)')
+      .option('-q, --query <query>', 'the query, when it could be taken for a path; every argument is then a path')
+      .option('-f, --format <format>', 'log format name or format string; default: detected per file from its first lines'),
+    { json: 'aggregates as one JSON array per result; filtered records as JSON', ndjson: 'one JSON object per line', csv: 'aggregates as CSV', table: 'aggregates as an aligned table (the default)' },
+  )
     .addOption(new Option('--from <where>', 'where to read files that exist at start').choices(['start', 'end']).default('end'))
     .option('--every <duration>', "how often an aggregate's result is printed", duration, 5000)
     .option('--window <duration>', 'aggregate over what arrived in this sliding window (default: everything since start)', duration)
@@ -149,7 +147,7 @@ function followSpec(first: string | undefined, rest: readonly string[], opts: Fo
   }
   const stdout = io.out ?? new FdSink(1);
   const { outputs, files } = requests.length > 0 ? openOutputs(requests, stdout, true) : { outputs: undefined, files: [] };
-  const output: OutputKind = opts.json ? 'json' : opts.ndjson ? 'ndjson' : opts.csv ? 'csv' : opts.table ? 'table' : 'auto';
+  const output = outputKindOf(opts);
   if (opts.window !== undefined && opts.window < 100) throw new UsageError('--window must be at least 100ms');
   const spec: Omit<FollowRunSpec, 'signal'> = {
     query,

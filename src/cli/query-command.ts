@@ -2,12 +2,12 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { runQuery } from '../engine/run-query.js';
-import type { OutputKind, QueryRunSpec } from '../engine/spec.js';
+import type { QueryRunSpec } from '../engine/spec.js';
 import { resolveBound } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 import { PROFILE_KINDS, profiled, type ProfileKind } from './query-profile.js';
-import { positiveInt, withLineAndExactLimits, withMaxGroups } from './shared-options.js';
+import { outputKindOf, positiveInt, withLineAndExactLimits, withMaxGroups, withOutputKinds } from './shared-options.js';
 import { openOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
 import { runFanOut } from '../engine/run-fan-out.js';
 import { FdSink } from '../output/sink.js';
@@ -77,16 +77,15 @@ interface QueryOptions {
 
 /** `logsift [options] QUERY [PATH...]`, the default command. */
 export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): Command {
-  const command = new Command('query')
-    .description('filter, aggregate and sort log records (the default command)')
-    .argument('[query]', "filter or query pipeline ('' to print every line)")
-    .argument('[paths...]', 'files, directories, globs, or - for stdin (default: stdin)')
-    .option('-q, --query <query>', 'the query, when it could be taken for a command name; every argument is then a path')
-    .option('-f, --format <format>', 'log format name (common, combined, vhost_combined, json, logfmt, applog) or a LogFormat / log_format string; default: detected per file')
-    .addOption(new Option('--json', 'print results as one JSON array').conflicts(['ndjson', 'csv', 'table']))
-    .addOption(new Option('--ndjson', 'print results as one JSON object per line').conflicts(['csv', 'table']))
-    .addOption(new Option('--csv', 'print results as CSV (RFC 4180)').conflicts(['table']))
-    .option('--table', 'print results as an aligned table (the default for aggregates)')
+  const command = withOutputKinds(
+    new Command('query')
+      .description('filter, aggregate and sort log records (the default command)')
+      .argument('[query]', "filter or query pipeline ('' to print every line)")
+      .argument('[paths...]', 'files, directories, globs, or - for stdin (default: stdin)')
+      .option('-q, --query <query>', 'the query, when it could be taken for a command name; every argument is then a path')
+      .option('-f, --format <format>', 'log format name (common, combined, vhost_combined, json, logfmt, applog) or a LogFormat / log_format string; default: detected per file'),
+    { json: 'print results as one JSON array', ndjson: 'print results as one JSON object per line', csv: 'print results as CSV (RFC 4180)', table: 'print results as an aligned table (the default for aggregates)' },
+  )
     .option('--since <time>', 'only records at or after this time: 2015-05-17T10:00:00Z, "2015-05-17 10:00" (the log\'s own clock), or a duration back from now (30m, 1h, 2d)')
     .option('--until <time>', 'only records before this time (same forms as --since)')
     .option('--strict', 'stop at the first line that does not match the format (or that had to be repaired)')
@@ -142,7 +141,7 @@ function querySpec(first: string | undefined, rest: readonly string[], opts: Que
   const query = opts.query ?? first ?? '';
   const positionals = opts.query !== undefined && first !== undefined ? [first, ...rest] : [...rest];
   const inputs = positionals.length === 0 ? ['-'] : positionals;
-  const output: OutputKind = opts.json ? 'json' : opts.ndjson ? 'ndjson' : opts.csv ? 'csv' : opts.table ? 'table' : 'auto';
+  const output = outputKindOf(opts);
   let progress: Progress | null = null;
   const say = (line: string): void => {
     progress?.clear();

@@ -2,7 +2,8 @@
  * What several commands parse alike: option values and the limits that keep memory bounded, so a
  * limit means the same in `logsift QUERY` and `logsift follow`.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { OutputKind } from '../engine/spec.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -20,4 +21,25 @@ export function withLineAndExactLimits(command: Command): Command {
 
 export function withMaxGroups(command: Command): Command {
   return command.option('--max-groups <n>', 'most groups an aggregation keeps (memory grows with each)', positiveInt, 1_000_000);
+}
+
+/** The writers a query command can print with, one at most, in each command's own words. */
+export interface OutputKindHelp {
+  readonly json: string;
+  readonly ndjson: string;
+  readonly csv: string;
+  readonly table: string;
+}
+
+export function withOutputKinds(command: Command, help: OutputKindHelp): Command {
+  return command
+    .addOption(new Option('--json', help.json).conflicts(['ndjson', 'csv', 'table']))
+    .addOption(new Option('--ndjson', help.ndjson).conflicts(['csv', 'table']))
+    .addOption(new Option('--csv', help.csv).conflicts(['table']))
+    .option('--table', help.table);
+}
+
+/** The writer those options chose ('auto': a table for results, lines for a filter). */
+export function outputKindOf(opts: { readonly json?: boolean; readonly ndjson?: boolean; readonly csv?: boolean; readonly table?: boolean }): OutputKind {
+  return opts.json ? 'json' : opts.ndjson ? 'ndjson' : opts.csv ? 'csv' : opts.table ? 'table' : 'auto';
 }
