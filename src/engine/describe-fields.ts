@@ -7,7 +7,7 @@ import { cat, open } from '../io/cat.js';
 import { findSources } from '../io/find.js';
 import { lines } from '../io/lines.js';
 import { parse } from '../stages/parse.js';
-import { pipe } from '../stages/pipe.js';
+import { fromList, pipe } from '../stages/pipe.js';
 
 /** One field a log yields: its name, its type, and a value from the first record that has it. */
 export interface FieldDescription {
@@ -94,8 +94,4 @@ function typeOf(value: Value): FieldDescription['type'] | 'null' {
     default:
       return 'string';
   }
-}
-
-async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }

@@ -13,7 +13,7 @@ import { neededFields } from '../query/typecheck.js';
 import { extendBatches } from '../stages/extend.js';
 import { filterBatches } from '../stages/filter.js';
 import { parse } from '../stages/parse.js';
-import { pipe, type Stage } from '../stages/pipe.js';
+import { fromList, pipe, type Stage } from '../stages/pipe.js';
 import { take } from '../stages/take.js';
 import { createAggregates, AggregateSink } from './aggregate-sink.js';
 import { JsonRecordsCollector, LinesCollector, RowsCollector, TopRowsCollector, type Collector } from './collect.js';
@@ -331,8 +331,4 @@ function subtractMeters(after: readonly MeterData[], before: readonly MeterData[
 /** The columns of a record-rows collector (known from its first batch on). */
 function columnsOf(collector: Collector | null): readonly string[] {
   return (collector as RowsCollector | null)?.columns ?? [];
-}
-
-async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }

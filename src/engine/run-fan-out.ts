@@ -1,10 +1,9 @@
 import { RunContext } from '../core/run-context.js';
 import type { UserError } from '../core/errors.js';
-import type { Source } from '../core/source.js';
 import { resolveFormat, transformOf } from '../formats/registry.js';
 import { cat, open } from '../io/cat.js';
 import { lines } from '../io/lines.js';
-import { pipe } from '../stages/pipe.js';
+import { fromList, pipe } from '../stages/pipe.js';
 import { Branch, refuseSharedStreams, type BranchOutput } from './branch.js';
 import { findInputs } from './run-query.js';
 import { runSharedRead } from './shared-read.js';
@@ -67,8 +66,4 @@ export async function runFanOut(given: FanOutRunSpec): Promise<number> {
   }
   for (const line of ctx.diagnostics.summary()) say(line);
   return dropped || ctx.diagnostics.inputErrors.length > 0 || ctx.diagnostics.incomplete.length > 0 ? 1 : 0;
-}
-
-async function* fromList(items: readonly Source[]): AsyncGenerator<Source> {
-  yield* items;
 }

@@ -8,6 +8,7 @@ import { resolveFormat } from '../formats/registry.js';
 import { RunContext } from '../core/run-context.js';
 import { cat, open } from '../io/cat.js';
 import { lines } from '../io/lines.js';
+import { fromList } from './pipe.js';
 
 export interface ParseOptions {
   /** A format, a registry name or a format string; omitted = detect per source from its first lines. */
@@ -188,9 +189,6 @@ export async function detectSourceFormat(source: Source, maxLineLength: number):
   return sample.length === 0 ? null : detectFormat(sample);
 }
 
-async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
-}
 
 /** Removes empty and whitespace-only lines from the selection. */
 function dropBlankLines(b: LineBatch): void {

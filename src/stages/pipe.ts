@@ -52,3 +52,8 @@ export function pipe(source: AsyncIterable<unknown>, ...stages: Stage<unknown, u
 export function pipe(source: AsyncIterable<unknown>, ...stages: Stage<unknown, unknown>[]): AsyncIterable<unknown> {
   return stages.reduce((stream, stage) => stage(stream), source);
 }
+
+/** A source of the given items, in order (the sources a pass reads, as the first stage's input). */
+export async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
