@@ -5,12 +5,11 @@ import { UsageError, type UserError } from '../core/errors.js';
 import type { LogFormat } from '../core/format.js';
 import { RunContext } from '../core/run-context.js';
 import type { Source } from '../core/source.js';
-import { decodeText } from '../core/text.js';
-import { DETECTION_SAMPLE, detectFormat } from '../formats/detect.js';
 import { resolveFormat } from '../formats/registry.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../io/follow/checkpoint.js';
 import { FollowSource } from '../io/follow/follow-source.js';
 import { FdSink, FileSink, type ByteSink } from '../output/sink.js';
+import { detectHeadFormat } from '../stages/parse.js';
 import { AlertActions } from './alert-actions.js';
 import { AlertRule, eventJson } from './alerts.js';
 import { lazyStateShape } from './aggregate-sink.js';
@@ -163,7 +162,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
     // never holds a live file's lines back waiting for enough of them to detect.
     prepare: (s, head) => {
       if (forced) return;
-      const format = detectFormat(sampleLines(head));
+      const format = detectHeadFormat(s, head, ctx.maxLineLength);
       if (format) formats.set(s, format);
     },
   });
@@ -355,20 +354,4 @@ async function* markInFlight(batches: AsyncIterable<LineBatch>, handed: () => vo
     handed();
     yield b;
   }
-}
-
-/** The first non-blank lines of a file's first bytes, as the parse stage's detection samples them. */
-function sampleLines(head: Buffer): string[] {
-  const sample: string[] = [];
-  let pos = 0;
-  while (sample.length < DETECTION_SAMPLE) {
-    const nl = head.indexOf(0x0a, pos);
-    if (nl < 0) break; // a last line without its newline may be cut: left out
-    let end = nl;
-    if (end > pos && head[end - 1] === 0x0d) end--;
-    const line = decodeText(head, pos, end);
-    if (line.trim() !== '') sample.push(line);
-    pos = nl + 1;
-  }
-  return sample;
 }

@@ -7,7 +7,7 @@ import type { LogFormat, RowParser } from '../core/format.js';
 import { resolveFormat } from '../formats/registry.js';
 import { RunContext } from '../core/run-context.js';
 import { cat, open } from '../io/cat.js';
-import { lines } from '../io/lines.js';
+import { lines, splitLines } from '../io/lines.js';
 import { fromList } from './pipe.js';
 
 export interface ParseOptions {
@@ -189,6 +189,20 @@ export async function detectSourceFormat(source: Source, maxLineLength: number):
   return sample.length === 0 ? null : detectFormat(sample);
 }
 
+/**
+ * The format of a file detected from its first bytes (follow mode reads them before any line
+ * goes on), with the parse stage's sample: the first non-blank whole lines; a last line without
+ * its newline may be cut and is left out.
+ */
+export function detectHeadFormat(source: Source, head: Buffer, maxLineLength: number): LogFormat | null {
+  const whole = head.lastIndexOf(0x0a) + 1;
+  if (whole === 0) return null;
+  const b = splitLines(source, head.subarray(0, whole), 1, maxLineLength, () => {});
+  dropBlankLines(b);
+  const sample: string[] = [];
+  addSample(b, sample);
+  return sample.length === 0 ? null : detectFormat(sample);
+}
 
 /** Removes empty and whitespace-only lines from the selection. */
 function dropBlankLines(b: LineBatch): void {
