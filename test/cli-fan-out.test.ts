@@ -16,9 +16,12 @@ import { dataPath, ELASTIC, NASA, NGINX_JSON, skipUnlessData } from './support/s
 
 const withDir = (): { dir: string; done: () => void } => withTempDir('fanout');
 
-/** Queries of every collector kind: raw lines, filtered lines, records, aggregates, top, extend. */
-const FILE_QUERIES = ['', 'status == 404', 'status >= 500 and method == "POST"', 'url contains "robots" | head 3', 'let kb = bytes / 1024 | kb > 100'];
-const STDOUT_QUERIES = ['sum(bytes)', 'count by status | sort count desc', 'top 5 url', 'count_distinct(host), p99(bytes)', 'status == 404 | count by bin(time, 1h) | head 4'];
+/**
+ * Queries of every collector kind: raw lines, filtered lines, `let`, rows (`fields`), aggregates,
+ * top, kept rows (`sort | head`); records (--ndjson) in a test of their own.
+ */
+const FILE_QUERIES = ['', 'status == 404', 'status >= 500 and method == "POST"', 'url contains "robots" | head 3', 'let kb = bytes / 1024 | kb > 100', 'status == 301 | fields host, status, bytes'];
+const STDOUT_QUERIES = ['sum(bytes)', 'count by status | sort count desc', 'top 5 url', 'count_distinct(host), p99(bytes)', 'status == 404 | count by bin(time, 1h) | head 4', 'sort bytes desc | head 3'];
 
 /** Runs every query alone, then all together; each output of the one run must equal its single run. */
 function checkFanOut(inputs: readonly string[], dir: string, extra: readonly string[] = []): void {
