@@ -3,7 +3,7 @@ import type { SortKey } from '../operators/compare.js';
 import type { RowShape } from './collect.js';
 import type { OutputKind } from './spec.js';
 import { expandTop } from '../query/ast.js';
-import { addExprFields, addOperandFields } from '../query/typecheck.js';
+import { forEachStageField } from '../query/typecheck.js';
 
 /** A step of the record phase, run on batches before any row exists. */
 export type RecordStep =
@@ -115,52 +115,12 @@ export function collectorPlan(plan: QueryPlan, output: OutputKind): CollectorPla
   }
 }
 
-/** Record fields the row stages read (before any aggregate among them renames the columns). */
+/** Record fields the row stages read (before any aggregate among them renames the columns), in order. */
 export function rowStageFields(stages: readonly Stage[]): string[] {
   const names: string[] = [];
-  const made = new Set<string>();
-  const add = (name: string) => {
-    if (!names.includes(name) && !made.has(name)) names.push(name);
-  };
-  const operand = (op: Parameters<typeof addOperandFields>[0] | null) => {
-    if (op) addOperandFields(op, (ref) => add(ref.name));
-  };
-  for (const stage of stages) {
-    switch (stage.kind) {
-      case 'fields':
-        // Only what the values read: after this the row holds just these columns.
-        stage.fields.forEach((f) => operand(f.value));
-        return names;
-      case 'let':
-        operand(stage.value);
-        made.add(stage.name);
-        break;
-      case 'parse':
-        operand(stage.from);
-        stage.names.forEach((n) => made.add(n));
-        break;
-      case 'sort':
-        stage.keys.forEach((k) => add(k.column.name));
-        break;
-      case 'where':
-        addExprFields(stage.expr, (ref) => add(ref.name));
-        break;
-      case 'aggregate':
-        stage.groupBy.forEach((k) => operand(k.kind === 'bin' ? k.field : k));
-        stage.aggregates.forEach((a) => {
-          operand(a.field);
-          a.more.forEach(operand);
-        });
-        return names; // after an aggregate, the columns are the aggregate's
-      case 'top':
-        stage.by.forEach((g) => add(g.name));
-        add(stage.field.name);
-        return names;
-      case 'head':
-      case 'headEach':
-        break;
-    }
-  }
+  forEachStageField(stages, true, (ref) => {
+    if (!names.includes(ref.name)) names.push(ref.name);
+  });
   return names;
 }
 

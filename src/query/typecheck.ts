@@ -213,20 +213,36 @@ function addColumn(out: Map<string, FieldType>, name: string, type: FieldType, a
  */
 export function neededFields(query: Query): Set<string> {
   const out = new Set<string>();
+  forEachStageField(query.stages, false, (ref) => {
+    if (!ref.computed) out.add(ref.name);
+  });
+  return out;
+}
+
+/**
+ * Calls `visit` for every field reference the stages read from records, in stage order, less
+ * the names `let`, `parse` and `fields x = ...` made themselves, up to and including the first
+ * aggregate or `top` (stages after it read their columns, not records). `fieldsEnd`: a `fields`
+ * stage ends the walk too (rows then hold just its columns); else the stages after it may still
+ * read the record's other fields. The one walk behind projection pushdown (`neededFields`) and
+ * the columns rows keep (`rowStageFields` in the engine's plan).
+ */
+export function forEachStageField(stages: readonly Stage[], fieldsEnd: boolean, visit: (ref: FieldRef) => void): void {
   const made = new Set<string>();
   const add = (ref: FieldRef | null): void => {
-    if (ref !== null && !ref.computed && !made.has(ref.name)) out.add(ref.name);
+    if (ref !== null && !made.has(ref.name)) visit(ref);
   };
   const operand = (op: Operand | null): void => {
     if (op !== null) addOperandFields(op, add);
   };
-  for (const stage of query.stages) {
+  for (const stage of stages) {
     switch (stage.kind) {
       case 'where':
         addExprFields(stage.expr, add);
         break;
       case 'fields':
         for (const item of stage.fields) operand(item.value);
+        if (fieldsEnd) return;
         for (const item of stage.fields) if (item.value.kind !== 'field' || item.value.name !== item.name) made.add(item.name);
         break;
       case 'let':
@@ -244,19 +260,18 @@ export function neededFields(query: Query): Set<string> {
       case 'headEach':
         break;
       case 'top':
-        add(stage.field);
         stage.by.forEach(add);
-        return out;
+        add(stage.field);
+        return;
       case 'aggregate':
+        for (const k of stage.groupBy) operand(k.kind === 'bin' ? k.field : k);
         for (const a of stage.aggregates) {
           operand(a.field);
           a.more.forEach(operand);
         }
-        for (const k of stage.groupBy) operand(k.kind === 'bin' ? k.field : k);
-        return out;
+        return;
     }
   }
-  return out;
 }
 
 /** Calls `add` for every field a value reads. */
