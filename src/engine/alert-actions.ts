@@ -31,7 +31,6 @@ export class AlertActions {
   private suppressed = 0;
   private suppressedSaid = 0;
   private lastSaid = 0;
-  failures = 0;
 
   constructor(private readonly options: AlertActionOptions) {}
 
@@ -73,7 +72,6 @@ export class AlertActions {
       this.running++;
       const done = this.run(event)
         .catch((error: unknown) => {
-          this.failures++;
           this.options.say(`logsift: alert action failed: ${error instanceof Error ? error.message : String(error)}`);
         })
         .finally(() => {
