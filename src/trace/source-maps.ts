@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { SourceMap, type SourceMapPayload } from 'node:module';
+import type { SourceMapPayload } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from './frames.js';
+import { MappingLines } from './source-map-lines.js';
 
 /** A position in a file: 1-based line and column. */
 export interface Position {
@@ -15,9 +16,10 @@ export interface Position {
 const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
 
 interface LoadedMap {
-  readonly map: SourceMap;
-  /** The generated file's lines, for the first non-blank column of a line. */
-  readonly lines: readonly string[];
+  /** The map's mappings, each generated line decoded when first asked for. */
+  readonly mappings: MappingLines;
+  /** The generated file, for the first non-blank column of a line. */
+  readonly generated: GeneratedLines;
   /** Original sources as absolute paths, in the map's order. */
   readonly sources: readonly string[];
   /** Embedded original text by source path, when the map carries it. */
@@ -28,9 +30,10 @@ const MAPPING_URL = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
 
 /**
  * Maps generated positions (compiled JavaScript, bundles) to the original files and lines through
- * the files' source maps, read from disk with `module.SourceMap`. This works whether or not the
- * program ran with --enable-source-maps, and after it exited. Files without a map, or positions a
- * map does not cover, stay as they are. Each file is read once.
+ * the files' source maps, read from disk. This works whether or not the program ran with
+ * --enable-source-maps, and after it exited. Files without a map, or positions a map does not
+ * cover, stay as they are. Each file is read once; of its map, one light pass indexes the
+ * mappings and only the generated lines asked about are decoded (`MappingLines`).
  */
 export class SourceMapper {
   private readonly loaded = new Map<string, LoadedMap | null>();
@@ -39,16 +42,20 @@ export class SourceMapper {
   position(file: string, line: number, column: number): Position | undefined {
     const m = this.load(file);
     if (!m || line <= 0) return undefined;
-    const col = column > 0 ? column - 1 : firstNonBlank(m.lines[line - 1]);
-    const entry = m.map.findEntry(line - 1, col) as Partial<{ generatedLine: number; originalSource: string; originalLine: number; originalColumn: number }>;
-    if (entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
-    // findEntry answers with the nearest mapping before the position; one on another line is not this line's.
-    if (entry.generatedLine !== line - 1) {
-      const again = column > 0 ? (m.map.findEntry(line - 1, firstNonBlank(m.lines[line - 1])) as typeof entry) : entry;
-      if (again.generatedLine !== line - 1 || again.originalSource === undefined || again.originalLine === undefined) return undefined;
-      return { file: this.sourcePath(m, again.originalSource), line: again.originalLine + 1, column: (again.originalColumn ?? 0) + 1 };
+    const line0 = line - 1;
+    // Column 0 means "no column": the line's code starts at its first non-blank column.
+    const col = column > 0 ? column - 1 : m.generated.firstNonBlank(line0);
+    // The answers SourceMapper gave over node's SourceMap.findEntry, which names the last segment
+    // at or before the position, on this line or an earlier one. A segment of this line answers
+    // (without a source, it maps the position to nothing). Before the line's first segment (in its
+    // indentation, say) findEntry named an earlier line's, which was rejected but, when it had a
+    // source, the position was retried at the line's first non-blank column.
+    let entry = m.mappings.segmentAt(line0, col);
+    if (entry === undefined && column > 0 && m.mappings.sourcedBefore(line0)) {
+      entry = m.mappings.entryAt(line0, m.generated.firstNonBlank(line0));
     }
-    return { file: this.sourcePath(m, entry.originalSource), line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
+    if (!entry) return undefined;
+    return { file: this.sourcePath(m, entry.originalSource), line: entry.originalLine + 1, column: entry.originalColumn + 1 };
   }
 
   /** The frame at its original place (the function's name is kept: maps rarely rename). */
@@ -67,9 +74,9 @@ export class SourceMapper {
     return undefined;
   }
 
-  private sourcePath(m: LoadedMap, originalSource: string): string {
-    const i = m.map.payload.sources.indexOf(originalSource);
-    return i >= 0 ? m.sources[i]! : originalSource;
+  /** A source by its index in the map (MappingLines answers only indexes within `sources`). */
+  private sourcePath(m: LoadedMap, originalSource: number): string {
+    return m.sources[originalSource]!;
   }
 
   private load(file: string): LoadedMap | null {
@@ -82,10 +89,26 @@ export class SourceMapper {
   }
 }
 
-function firstNonBlank(text: string | undefined): number {
-  if (text === undefined) return 0;
-  const i = text.search(/\S/);
-  return i < 0 ? 0 : i;
+/**
+ * The generated file's text, split into lines only when a first non-blank column is first needed
+ * (a column-0 position, or one before its line's first segment): most reports never need it.
+ */
+class GeneratedLines {
+  private lines: readonly string[] | undefined;
+
+  constructor(private text: string) {}
+
+  /** The first non-blank column of a 0-based line (0 for a blank line, or one past the end). */
+  firstNonBlank(line0: number): number {
+    if (this.lines === undefined) {
+      this.lines = this.text.split('\n');
+      this.text = ''; // the lines hold it now
+    }
+    const text = this.lines[line0];
+    if (text === undefined) return 0;
+    const i = text.search(/\S/);
+    return i < 0 ? 0 : i;
+  }
 }
 
 /** The map of a generated file, from its last `//# sourceMappingURL=` (a file or a data: URL). */
@@ -116,7 +139,8 @@ function readMap(file: string): LoadedMap | null {
     embedded.forEach((c, i) => {
       if (typeof c === 'string' && sources[i] !== undefined) contents.set(sources[i]!, c);
     });
-    return { map: new SourceMap(payload), lines: text.split('\n'), sources, contents };
+    if (typeof payload.mappings !== 'string') return null;
+    return { mappings: new MappingLines(payload.mappings, sources.length), generated: new GeneratedLines(text), sources, contents };
   } catch {
     return null; // no readable map: positions stay generated ones
   }
