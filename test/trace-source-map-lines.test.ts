@@ -407,6 +407,12 @@ test('SourceMapper: data: URLs, embedded text, and unreadable or malformed maps 
     assert.equal(mapper.embeddedText(join(dir, 'a.ts')), 'let a = 1;\n');
     assert.equal(mapper.position(join(dir, 'inline.js'), 3, 1), undefined);
     assert.equal(mapper.position(join(dir, 'inline.js'), 0, 1), undefined);
+    // An inline map longer than any fixed tail (tsc --inlineSourceMap, esbuild --sourcemap=inline).
+    const big = { ...map, sourcesContent: ['let a = 1;\n' + '// padding\n'.repeat(2000)] };
+    const bigInline = `data:application/json;base64,${Buffer.from(JSON.stringify(big)).toString('base64')}`;
+    assert.ok(bigInline.length > 20_000);
+    writeFileSync(join(dir, 'big-inline.js'), `let a = 1;\n  a++;\n//# sourceMappingURL=${bigInline}\n`);
+    assert.deepEqual(mapper.position(join(dir, 'big-inline.js'), 2, 0), { file: join(dir, 'a.ts'), line: 2, column: 2 });
 
     const broken: Record<string, string> = {
       'bad-vlq.js': JSON.stringify({ ...map, mappings: 'AA!A;AAAA' }),

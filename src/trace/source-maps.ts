@@ -117,8 +117,9 @@ function readMap(file: string): LoadedMap | null {
   try {
     if (statSync(file).size > MAX_GENERATED_BYTES) return null;
     const text = readFileSync(file, 'utf8');
-    const tail = text.slice(Math.max(0, text.length - 4096)).trimEnd();
-    const url = MAPPING_URL.exec(tail.slice(tail.lastIndexOf('\n') + 1))?.[1];
+    // The comment is the file's last line, whatever its length (an inline data: URL is long).
+    const end = text.trimEnd().length;
+    const url = MAPPING_URL.exec(text.slice(text.lastIndexOf('\n', end - 1) + 1, end))?.[1];
     if (url === undefined) return null;
     let payload: SourceMapPayload;
     let base: string;
