@@ -15,10 +15,15 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 
-// The tracer's preload and its agent thread, each one file (dist/agent/): they load into every
-// traced program and the agent's worker, where ~40 modules each cost about 50 ms of its run.
+// The tracer's preload, the set-up it loads in a traced main thread, and the agent thread, each
+// one file (dist/agent/): ~40 modules each would cost about 50 ms of the traced run. The preload
+// stays tiny: Node loads it into every worker thread too.
 await build({
   ...common,
-  entryPoints: { preload: 'dist/src/trace/agent/preload.js', 'agent-main': 'dist/src/trace/agent/agent-main.js' },
+  entryPoints: {
+    preload: 'dist/src/trace/agent/preload.js',
+    'trace-thread': 'dist/src/trace/agent/trace-thread.js',
+    'agent-main': 'dist/src/trace/agent/agent-main.js',
+  },
   outdir: 'dist/agent',
 });

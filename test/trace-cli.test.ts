@@ -128,6 +128,29 @@ test('--cpu, --out DIR, --interval, --precise and --snapshot', () => {
   });
 });
 
+test('--cpu covers the program from its first line without waiting for the agent, and a program that never yields', () => {
+  withDir((dir) => {
+    const spin = (name: string, ms: number): string => `function ${name}() { let x = 0; const end = Date.now() + ${ms}; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\n`;
+    // early() runs on the first line, before the agent thread can be up; late() after it took over.
+    writeFileSync(join(dir, 'phases.mjs'), `${spin('early', 150)}${spin('late', 150)}early();\nsetTimeout(late, 300);\n`);
+    // Never yields to the event loop: the profile started before the first line is all there is.
+    writeFileSync(join(dir, 'blocking.mjs'), `${spin('blocking', 400)}blocking();\n`);
+    for (const [program, names] of [['phases.mjs', ['early', 'late']], ['blocking.mjs', ['blocking']]] as const) {
+      const r = trace(dir, ['--cpu', '--json', 'r.json', '--out', 'prof', '--', 'node', program]);
+      assert.equal(r.code, 0, r.stderr);
+      const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { cpu: { functions: { function: string; selfMs: number }[] } };
+      for (const name of names) {
+        const f = json.cpu.functions.find((x) => x.function === name);
+        assert.ok(f && f.selfMs > 0, `${program}: ${name} in ${json.cpu.functions.map((x) => x.function).join(', ')}`);
+      }
+      // The timeline of the merged profile is no longer than the profile (chunks joined in order).
+      const p = JSON.parse(readFileSync(join(dir, 'prof', 'cpu.cpuprofile'), 'utf8')) as { startTime: number; endTime: number; timeDeltas: number[] };
+      const span = p.timeDeltas.reduce((a, b) => a + b, 0);
+      assert.ok(span <= p.endTime - p.startTime, `${program}: timeline ${span} µs over a profile of ${p.endTime - p.startTime} µs`);
+    }
+  });
+});
+
 test('a crash, process.exit, a signal and workers: the report still appears and says what it covers', () => {
   withDir((dir) => {
     writeFileSync(join(dir, 'crash.mjs'), `${KEEPS}throw new Error('boom');\n`);

@@ -102,7 +102,12 @@ function bySize(a: Statistic, b: Statistic): number {
 }
 
 function placeOrder(a: Statistic, b: Statistic): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.function.localeCompare(b.function) || (a.via ?? '').localeCompare(b.via ?? '');
+  return byCodePoint(a.file, b.file) || a.line - b.line || byCodePoint(a.function, b.function) || byCodePoint(a.via ?? '', b.via ?? '');
+}
+
+/** Plain code-point order: as deterministic as localeCompare and much cheaper (sites tie often). */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function statisticsOf(traces: readonly Trace[], key: StatisticKey, visible: FileTest): Statistic[] {

@@ -12,9 +12,10 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { V8CpuProfile } from '../cpu-profile.js';
+import { DEFAULT_CPU_INTERVAL_US } from '../cpu.js';
 import type { V8HeapProfile } from '../heap-profile.js';
 import { PeakPolicy } from '../peak-policy.js';
-import { AGENT_NAME, FILES, writeAtomic, type AgentOptions } from './control.js';
+import { AGENT_NAME, FILES, writeAtomic, type AgentOptions, type ToAgent } from './control.js';
 import { CpuProfileMerger } from './cpu-merge.js';
 import { PROBE_KEY, type AfterCapture, type PollAt } from './probe.js';
 import type { AgentCapture, AgentEnd, AgentPeaks, AgentResult, HeapSnapshotInfo, MemoryTotals } from './results.js';
@@ -54,6 +55,9 @@ let snapshotHeap = 0;
 let busy = false;
 let lastTick = 0;
 let finishing: Promise<void> | null = null;
+/** With --cpu: whether this thread's profiler runs (it starts when the traced thread hands over its own). */
+let profiling = false;
+let handover: Promise<void> = Promise.resolve();
 let signalHandled = false;
 
 async function probe<T>(call: string): Promise<T> {
@@ -146,12 +150,24 @@ async function maybeHeapSnapshot(liveHeap: number): Promise<void> {
 
 async function cpuChunk(restart: boolean): Promise<void> {
   if (!options.cpu) return;
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: V8CpuProfile };
-  if (restart) await session.post('Profiler.start');
-  cpu.add(profile);
+  if (profiling) {
+    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: V8CpuProfile };
+    profiling = restart;
+    if (restart) await session.post('Profiler.start');
+    cpu.add(profile);
+  }
   lastCpuChunk = Date.now();
+  if (cpu.empty) return;
   writeAtomic(dir, FILES.cpu, JSON.stringify(cpu.profile()));
   if (cpu.timelineFolded) note('cpu-timeline-folded');
+}
+
+/** The traced thread's profile from its first line to now; this thread's profiler goes on from here. */
+async function takeOverCpu(startup: V8CpuProfile): Promise<void> {
+  cpu.add(startup);
+  await session.post('Profiler.start');
+  profiling = true;
+  lastCpuChunk = Date.now();
 }
 
 /** The parent got a signal the program may not have seen (it went to logsift only, or the program is busy). */
@@ -206,15 +222,17 @@ async function look(poll: PollAt): Promise<void> {
     await keepIfPeak(c);
   }
   const now = Date.now();
-  if (options.cpu && now - lastCpuChunk >= CPU_CHUNK_MS) await cpuChunk(true);
+  if (profiling && now - lastCpuChunk >= CPU_CHUNK_MS) await cpuChunk(true);
   if (now - lastPeaksWrite >= PEAKS_EVERY_MS) {
     lastPeaksWrite = now;
     writeAtomic(dir, 'peaks.json', JSON.stringify(peaks()));
   }
 }
 
-async function finalize(end: AgentEnd): Promise<void> {
+async function finalize(end: AgentEnd, startupCpu?: V8CpuProfile): Promise<void> {
   while (busy) await new Promise((r) => setTimeout(r, 5));
+  await handover;
+  if (startupCpu) cpu.add(startupCpu);
   await cpuChunk(false).catch((e: Error) => note('agent-error', { message: e.message }));
   const c = await capture('exit');
   writeAtomic(dir, FILES.exitProfile, JSON.stringify(c.profile));
@@ -235,8 +253,8 @@ async function finalize(end: AgentEnd): Promise<void> {
 }
 
 /** Writes the last findings; then, with `reraise`, ends the program by that signal as it would have ended. */
-function finish(end: AgentEnd, reraise?: string): Promise<void> {
-  finishing ??= finalize(end)
+function finish(end: AgentEnd, reraise?: string, startupCpu?: V8CpuProfile): Promise<void> {
+  finishing ??= finalize(end, startupCpu)
     .catch((error: Error) => note('agent-error', { message: error.message }))
     .then(async () => {
       if (reraise !== undefined) await probe('unlisten()').catch(() => undefined);
@@ -251,9 +269,12 @@ function finish(end: AgentEnd, reraise?: string): Promise<void> {
 }
 
 // Listening on the port is what keeps this thread alive: inspector requests in flight do not.
-parentPort!.on('message', (m: { type: string; end: AgentEnd }) => {
-  if (m.type !== 'finish') return;
-  void finish(m.end).then(() => {
+parentPort!.on('message', (m: ToAgent) => {
+  if (m.type === 'cpu-handover') {
+    handover = takeOverCpu(m.profile).catch((error: Error) => note('agent-error', { message: error.message }));
+    return;
+  }
+  void finish(m.end, undefined, m.startupCpu).then(() => {
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   });
@@ -263,8 +284,7 @@ async function main(): Promise<void> {
   await session.post('HeapProfiler.enable');
   if (options.cpu) {
     await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 1000 });
-    await session.post('Profiler.start');
+    await session.post('Profiler.setSamplingInterval', { interval: DEFAULT_CPU_INTERVAL_US });
   }
   // Worker threads of the program are counted (their heaps are not traced: each has its own).
   session.on('NodeWorker.attachedToWorker', (m: { params: { workerInfo: { title: string } } }) => {

@@ -1,5 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { V8CpuProfile } from '../cpu-profile.js';
+import type { AgentEnd } from './results.js';
 
 /**
  * How `logsift trace` and the traced process talk: through files in a private temporary folder
@@ -44,6 +46,15 @@ export interface AgentOptions {
   /** Live heap above which no heap snapshot is taken (Infinity with --force). */
   readonly snapshotLimit: number;
 }
+
+/**
+ * What the traced thread tells the agent: with --cpu, the profile it ran until the agent was up
+ * (the agent's own profiler starts then); and that the program ends, with what is left of that
+ * profile if it never got to hand it over (a program that never yields to its event loop).
+ */
+export type ToAgent =
+  | { readonly type: 'cpu-handover'; readonly profile: V8CpuProfile }
+  | { readonly type: 'finish'; readonly end: AgentEnd; readonly startupCpu?: V8CpuProfile };
 
 /** Writes a file whole or not at all: a reader never sees half a capture. */
 export function writeAtomic(dir: string, name: string, text: string | Uint8Array): void {

@@ -61,8 +61,10 @@ export class CpuProfileMerger {
     }
     const samples = p.samples ?? [];
     const deltas = p.timeDeltas ?? [];
-    if (this.startTime < 0) this.startTime = p.startTime;
+    // Time between chunks (the profiler restarting) goes on the next chunk's first sample. Before
+    // the first chunk there is none: its first delta is from its own start.
     const gap = this.empty ? 0 : Math.max(0, p.startTime - this.endTime);
+    if (this.startTime < 0) this.startTime = p.startTime;
     if (!this.folded && this.samples.length + samples.length <= MAX_TIMELINE_SAMPLES) {
       samples.forEach((s, i) => {
         this.samples.push(mapped.get(s) ?? 1);
