@@ -206,6 +206,7 @@ async function main(): Promise<void> {
         root: ROOT,
         applog: ensureApplog(DATA_DIR, '1m', 1_000_000).file,
         access: ensureAccessLog(DATA_DIR, '1m', 1_000_000).file,
+        access10m: ensureAccessLog(DATA_DIR, '10m', 10_000_000).file,
         runs: options.runs,
         progress,
       })

@@ -4,7 +4,10 @@
  *   each site's size at exit over the truth the program measured, at the default interval and
  *   with --precise; Buffers (outside V8's heap) included;
  * - overhead: wall time of `logsift trace` (memory, and with --cpu) over the plain run, on the
- *   1M-line streaming lab and on a 1M-line logsift query; medians of interleaved runs;
+ *   1M-line streaming lab and on a 1M-line logsift query (the targets), the same query on 10M
+ *   lines, and an empty program (what tracing costs however short the run: a second Node
+ *   process, the agent's boot, the last capture, the report); medians of interleaved runs, at
+ *   least OVERHEAD_RUNS of them (a 10% target needs more than three runs on a noisy machine);
  * - the side-by-side: the buffering lab in Node under logsift trace and in Python under
  *   tracemalloc, each against its plain run.
  */
@@ -23,9 +26,14 @@ export interface TraceBenchOptions {
   readonly applog: string;
   /** 1M generated access lines (the query's input). */
   readonly access: string;
+  /** 10M generated access lines: the same query ten times longer, to tell fixed cost from cost per line. */
+  readonly access10m: string;
   readonly runs: number;
   readonly progress: (text: string) => void;
 }
+
+/** Runs of each overhead variant, at the least. */
+const OVERHEAD_RUNS = 5;
 
 interface Variant {
   readonly name: string;
@@ -53,7 +61,10 @@ function overheadRows(title: string, results: Map<string, { wallS: number; rssMi
   const plain = results.get(base)!.wallS;
   return [
     title,
-    ...[...results].map(([name, r]) => `  ${name.padEnd(34)} ${r.wallS.toFixed(2).padStart(6)} s  x${(r.wallS / plain).toFixed(3)}  peak RSS ${r.rssMiB.toFixed(0)} MiB`),
+    ...[...results].map(
+      ([name, r]) =>
+        `  ${name.padEnd(34)} ${r.wallS.toFixed(2).padStart(6)} s  x${(r.wallS / plain).toFixed(3)}  ${name === base ? '        ' : `${r.wallS >= plain ? '+' : '-'}${Math.abs(r.wallS - plain).toFixed(2)} s`}  peak RSS ${r.rssMiB.toFixed(0)} MiB`,
+    ),
   ];
 }
 
@@ -93,41 +104,32 @@ export async function traceSection(o: TraceBenchOptions): Promise<string> {
   o.progress('trace: accuracy');
   const parts = [accuracy(o)];
 
-  o.progress('trace: overhead on the streaming lab');
-  const streaming = ['node', lab('streaming.mjs'), o.applog];
-  parts.push(
+  const runs = Math.max(o.runs, OVERHEAD_RUNS);
+  /** Plain, traced, traced with --cpu: interleaved, as one table. */
+  const overhead = async (title: string, plainName: string, program: string[]): Promise<string[]> =>
     overheadRows(
-      'overhead: streaming lab, 1M application lines (target: memory <= x1.10, with --cpu <= x1.15)',
+      title,
       await timed(
         [
-          { name: 'node examples/lab/streaming.mjs', command: { cmd: node, args: streaming.slice(1) } },
-          { name: 'logsift trace', command: traced([], streaming) },
-          { name: 'logsift trace --cpu', command: traced(['--cpu'], streaming) },
+          { name: plainName, command: { cmd: node, args: program.slice(1) } },
+          { name: 'logsift trace', command: traced([], program) },
+          { name: 'logsift trace --cpu', command: traced(['--cpu'], program) },
         ],
-        o.runs,
+        runs,
         o.progress,
       ),
-      'node examples/lab/streaming.mjs',
-    ),
-  );
+      plainName,
+    );
+  const query = (file: string): string[] => ['node', o.cli, '--no-progress', 'status >= 400 | count by status', file];
 
+  o.progress('trace: overhead on the streaming lab');
+  parts.push(await overhead('overhead: streaming lab, 1M application lines (target: memory <= x1.10, with --cpu <= x1.15)', 'node examples/lab/streaming.mjs', ['node', lab('streaming.mjs'), o.applog]));
   o.progress('trace: overhead on a 1M-line query');
-  const query = ['node', o.cli, '--no-progress', 'status >= 400 | count by status', o.access];
-  parts.push(
-    overheadRows(
-      "overhead: logsift 'status >= 400 | count by status', 1M access lines (target: <= x1.10, --cpu <= x1.15)",
-      await timed(
-        [
-          { name: 'logsift (plain)', command: { cmd: node, args: query.slice(1) } },
-          { name: 'logsift trace -- logsift', command: traced([], query) },
-          { name: 'logsift trace --cpu -- logsift', command: traced(['--cpu'], query) },
-        ],
-        o.runs,
-        o.progress,
-      ),
-      'logsift (plain)',
-    ),
-  );
+  parts.push(await overhead("overhead: logsift 'status >= 400 | count by status', 1M access lines (target: <= x1.10, --cpu <= x1.15)", 'logsift (plain)', query(o.access)));
+  o.progress('trace: overhead on a 10M-line query');
+  parts.push(await overhead('overhead: the same query on 10M access lines (what is left of the overhead when the run is ten times longer)', 'logsift (plain)', query(o.access10m)));
+  o.progress('trace: fixed cost, an empty program');
+  parts.push(await overhead("overhead: an empty program, node -e 0 (the fixed cost: a second Node process, the agent's boot, the last capture, the report)", 'node -e 0', ['node', '-e', '0']));
 
   o.progress('trace: the buffering lab, Node and Python');
   const variants: Variant[] = [
