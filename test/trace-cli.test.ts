@@ -151,6 +151,22 @@ test('--cpu covers the program from its first line without waiting for the agent
   });
 });
 
+test("--cpu counts the tracer's own code apart and never lists it among the program's functions or lines", () => {
+  withDir((dir) => {
+    // Every 64 KiB Buffer is sampled (and its stack captured) by the tracer's Buffer sampler.
+    writeFileSync(join(dir, 'buffers.mjs'), 'function churn() { let n = 0; for (let i = 0; i < 20000; i++) n += Buffer.allocUnsafe(65536).length; return n; }\nchurn();\n');
+    const r = trace(dir, ['--cpu', '--json', 'r.json', '--', 'node', 'buffers.mjs']);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { cpu: { functions: { function: string; file: string }[]; lines: { file: string }[]; tracer: { ms: number; percent: number } } };
+    assert.ok(json.cpu.tracer.ms > 0, 'the Buffer sampler ran on the program\'s thread');
+    assert.match(r.stderr, /logsift trace's own code took .*: left out below/);
+    const tracerFile = (file: string): boolean => /\/(src|dist\/src)\/trace\/|\/dist\/agent\//.test(file);
+    assert.deepEqual(json.cpu.functions.filter((f) => tracerFile(f.file)), []);
+    assert.deepEqual(json.cpu.lines.filter((l) => tracerFile(l.file)), []);
+    assert.ok(json.cpu.functions.some((f) => f.function === 'churn'));
+  });
+});
+
 test('a crash, process.exit, a signal and workers: the report still appears and says what it covers', () => {
   withDir((dir) => {
     writeFileSync(join(dir, 'crash.mjs'), `${KEEPS}throw new Error('boom');\n`);

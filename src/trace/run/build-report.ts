@@ -5,6 +5,7 @@ import { tracesOfHeapProfile, type V8HeapProfile } from '../heap-profile.js';
 import { readHeapSnapshot } from '../heap-snapshot/read-snapshot.js';
 import { summarizeHeap } from '../heap-snapshot/summary.js';
 import { mapTraces } from '../map-traces.js';
+import { TRACER_DIRS, isUnder } from '../own-files.js';
 import { Snapshot } from '../snapshot.js';
 import { SourceMapper } from '../source-maps.js';
 import { SourceText } from '../source-text.js';
@@ -69,6 +70,10 @@ export function buildReport(input: ReportInput): { report: TraceReport; snapshot
   const peakTotals = files.result?.peak ?? files.peaks?.peak;
   const memoryPeak: MemoryTotals = peakTotals ?? { heapUsed: 0, external: 0, arrayBuffers: 0, rss: 0 };
   const cpu = input.cpu && files.cpu ? new CpuProfile(files.cpu, { maps, text: new SourceText(maps) }) : undefined;
+  // The tracer's own functions are its cost, not the program's: counted apart, never listed.
+  const allCpu = cpu?.statistics('self') ?? [];
+  const cpuFunctions = allCpu.filter((f) => !isUnder(f.file, TRACER_DIRS));
+  const tracerCpu = allCpu.filter((f) => isUnder(f.file, TRACER_DIRS));
   const peakInfo = info(peak, files.peak?.capture);
   const exitInfo = info(exit, files.exit?.capture);
 
@@ -96,7 +101,7 @@ export function buildReport(input: ReportInput): { report: TraceReport; snapshot
           cpu: {
             durationMs: cpu.durationMs,
             samples: cpu.sampleCount,
-            functions: cpu.statistics('self').slice(0, MAX_FUNCTIONS).map((f) => ({
+            functions: cpuFunctions.slice(0, MAX_FUNCTIONS).map((f) => ({
               function: f.function,
               file: f.file,
               line: f.line,
@@ -107,8 +112,10 @@ export function buildReport(input: ReportInput): { report: TraceReport; snapshot
             })),
             lines: cpu
               .lines()
+              .filter((l) => !isUnder(l.file, TRACER_DIRS))
               .slice(0, MAX_LINES)
               .map((l) => ({ function: l.function, file: l.file, line: l.line, ms: round(l.ms), percent: round(l.percent), text: l.text })),
+            tracer: { ms: round(tracerCpu.reduce((n, f) => n + f.selfMs, 0)), percent: round(tracerCpu.reduce((n, f) => n + f.selfPercent, 0)) },
             ...(files.notes.some((n) => n.kind === 'cpu-timeline-folded') ? { timelineFolded: true } : {}),
           },
         }

@@ -87,6 +87,7 @@ function snapshotText(s: HeapSummary | { refused: string }): string[] {
 
 function cpuText(cpu: NonNullable<TraceReport['cpu']>, top: number): string[] {
   const out = [`cpu: ${formatCount(cpu.samples)} samples over ${formatMs(cpu.durationMs)}${cpu.timelineFolded ? ' (timeline folded past 2,000,000 samples)' : ''}`];
+  if (cpu.tracer.ms > 0) out.push(`(logsift trace's own code took ${formatMs(cpu.tracer.ms)}, ${formatPercent(cpu.tracer.percent)}: left out below)`);
   const fnRows = (rows: typeof cpu.functions) =>
     formatColumns(
       ['self', 'self %', 'total', 'total %', 'function'],

@@ -88,6 +88,8 @@ export interface TraceReport {
     readonly samples: number;
     readonly functions: readonly CpuFunctionRow[];
     readonly lines: readonly CpuLineRow[];
+    /** The tracer's own code in the program (its Buffer wrappers, probes, GC watch): left out of functions and lines. */
+    readonly tracer: { readonly ms: number; readonly percent: number };
     readonly timelineFolded?: boolean;
   };
 }
