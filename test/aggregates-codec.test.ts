@@ -10,16 +10,8 @@ import { createAggregate } from '../src/aggregates/create.js';
 import { GroupTable } from '../src/aggregates/group.js';
 import type { PercentileState } from '../src/aggregates/percentile.js';
 import { TopCounter } from '../src/aggregates/top-counter.js';
+import { seededRandom as random } from './support/random.js';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The two ways a partial result travels: as JSON text, and to a worker thread. */
 const transports: Record<string, (data: unknown) => unknown> = {

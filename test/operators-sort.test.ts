@@ -6,17 +6,8 @@ import { compareValues, makeRowComparator, type SortKey } from '../src/operators
 import { SortLimitError, sortRows } from '../src/operators/sort.js';
 import { TopN } from '../src/operators/top-n.js';
 import { collector } from './support/row-collector.js';
+import { seededRandom as random } from './support/random.js';
 
-/** A sink that records what it got. */
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('mixed kinds sort in one total order: null < booleans < numbers < Instants < strings', () => {
   const t1 = new Instant(1000, -240);

@@ -199,9 +199,9 @@ test('a crash, process.exit, a signal and workers: the report still appears and 
  * Starts logsift trace, waits until the program has said it runs (and its pid), then sends
  * `signal` to logsift alone, or to the program alone.
  */
-function interrupt(dir: string, program: string, signal: NodeJS.Signals, to: 'logsift' | 'program' = 'logsift'): Promise<Run> {
+function interrupt(dir: string, program: string, signal: NodeJS.Signals, to: 'logsift' | 'program' = 'logsift', options: readonly string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'trace', '--', 'node', program], { cwd: dir });
+    const child = spawn(process.execPath, [cliPath, 'trace', ...options, '--', 'node', program], { cwd: dir });
     let stdout = '';
     let stderr = '';
     let sent = false;
@@ -236,7 +236,12 @@ test('a program that never exits, idle or busy: SIGINT ends it and the report is
       assert.match(r.stderr, /top 10 sites live at the peak[\s\S]*keep/, program);
       assert.doesNotMatch(r.stderr, /Waiting for the debugger/);
     }
-    let r = await interrupt(dir, 'idle.mjs', 'SIGTERM');
+    // With --cpu, a program that never yields never hands its first profile over: the agent's covers it.
+    writeFileSync(join(dir, 'loop.mjs'), `console.log('running', process.pid);\nfunction loop() { let x = 0; for (;;) x++; }\nloop();\n`);
+    let r = await interrupt(dir, 'loop.mjs', 'SIGINT', 'logsift', ['--cpu']);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /top 10 functions by self time\n.*\n.*loop\.mjs/);
+    r = await interrupt(dir, 'idle.mjs', 'SIGTERM');
     assert.equal(r.code, 143, r.stderr);
     assert.match(r.stderr, /ended by SIGTERM/);
     r = await interrupt(dir, 'idle.mjs', 'SIGKILL', 'program');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V8CpuProfile } from '../src/trace/cpu-profile.js';
-import { CpuProfileMerger } from '../src/trace/agent/cpu-merge.js';
+import { CpuProfileMerger, profileBefore } from '../src/trace/agent/cpu-merge.js';
 
 const frame = (functionName: string, lineNumber: number) => ({ functionName, scriptId: '1', url: 'file:///app.js', lineNumber, columnNumber: 0 });
 
@@ -39,4 +39,23 @@ test('chunks merge by call path; the timeline spans start to end, with the gap b
   assert.equal(byName.get('wait')!.hitCount, 2);
   assert.deepEqual(byName.get('work')!.positionTicks, [{ line: 6, ticks: 4 }]);
   assert.equal(p.samples!.length, 5);
+});
+
+test('profileBefore keeps the samples before a time, with hit counts and line ticks to match', () => {
+  const p = chunk(1_000_000, [3, 3, 4, 3], 1000); // samples at +1, +2, +3, +4 ms
+  const cut = profileBefore(p, 1_002_500);
+  assert.deepEqual(cut.samples, [3, 3]);
+  assert.equal(cut.endTime, 1_002_500);
+  const work = cut.nodes.find((n) => n.callFrame.functionName === 'work')!;
+  assert.equal(work.hitCount, 2);
+  assert.deepEqual(work.positionTicks, [{ line: 6, ticks: 1 }], 'two of its three samples kept: two thirds of its two ticks');
+  assert.equal(cut.nodes.find((n) => n.callFrame.functionName === 'wait')!.hitCount, 0);
+  assert.equal(profileBefore(p, p.endTime + 1), p, 'a profile that ends before the cut is whole');
+  // Joined with the profile that starts at the cut, every sample counts once.
+  const merger = new CpuProfileMerger();
+  merger.add(cut);
+  merger.add(chunk(1_002_500, [4, 3], 1000));
+  const joined = merger.profile();
+  assert.equal(joined.samples!.length, 4);
+  assert.equal(joined.nodes.find((n) => n.callFrame.functionName === 'work')!.hitCount, 3);
 });

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { MappingLines, type MappedPosition } from '../src/trace/source-map-lines.js';
 import { SourceMapper, type Position } from '../src/trace/source-maps.js';
 import { projectRoot } from './support/cli.js';
+import { seededRandom as random } from './support/random.js';
+import { withTempDir } from './support/temp-dir.js';
 
 /**
  * MappingLines (the lazy decoder of a source map's mappings) against node's module.SourceMap,
@@ -60,17 +61,6 @@ function encodeMappings(lines: readonly (readonly Segment[])[]): string {
     .join(';');
 }
 
-/** A small deterministic generator (mulberry32), so a failure names a map that can be made again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A map of `lineCount` lines: empty lines, 1-, 4- and 5-field segments, big values, jumps back and forth. */
 function randomMap(seed: number, lineCount: number): SourceMapPayload {
@@ -356,11 +346,11 @@ test('SourceMapper.position answers as it did over module.SourceMap, on the bund
 });
 
 function withDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'logsift-source-map-'));
+  const { dir, done } = withTempDir('source-map');
   try {
     fn(dir);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    done();
   }
 }
 

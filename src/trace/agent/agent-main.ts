@@ -16,7 +16,7 @@ import { DEFAULT_CPU_INTERVAL_US } from '../cpu.js';
 import type { V8HeapProfile } from '../heap-profile.js';
 import { PeakPolicy } from '../peak-policy.js';
 import { AGENT_NAME, FILES, writeAtomic, type AgentOptions, type ToAgent } from './control.js';
-import { CpuProfileMerger } from './cpu-merge.js';
+import { CpuProfileMerger, profileBefore } from './cpu-merge.js';
 import { PROBE_KEY, type AfterCapture, type PollAt } from './probe.js';
 import type { AgentCapture, AgentEnd, AgentPeaks, AgentResult, HeapSnapshotInfo, MemoryTotals } from './results.js';
 
@@ -55,9 +55,15 @@ let snapshotHeap = 0;
 let busy = false;
 let lastTick = 0;
 let finishing: Promise<void> | null = null;
-/** With --cpu: whether this thread's profiler runs (it starts when the traced thread hands over its own). */
+/** With --cpu: whether this thread's profiler runs (from the agent's boot to the program's end). */
 let profiling = false;
-let handover: Promise<void> = Promise.resolve();
+/**
+ * The traced thread's own profile, from the program's first line (startup-cpu.ts), once handed
+ * over: it is joined in, up to where this thread's first chunk starts, when that chunk is read.
+ * A program that never yields and is ended by a signal through the agent never hands it over:
+ * its profile then starts at the agent's boot.
+ */
+let startup: V8CpuProfile | undefined;
 let signalHandled = false;
 
 async function probe<T>(call: string): Promise<T> {
@@ -150,24 +156,19 @@ async function maybeHeapSnapshot(liveHeap: number): Promise<void> {
 
 async function cpuChunk(restart: boolean): Promise<void> {
   if (!options.cpu) return;
+  let chunk: V8CpuProfile | undefined;
   if (profiling) {
-    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: V8CpuProfile };
+    chunk = ((await session.post('Profiler.stop')) as unknown as { profile: V8CpuProfile }).profile;
     profiling = restart;
     if (restart) await session.post('Profiler.start');
-    cpu.add(profile);
   }
+  if (startup) cpu.add(chunk ? profileBefore(startup, chunk.startTime) : startup);
+  startup = undefined;
+  if (chunk) cpu.add(chunk);
   lastCpuChunk = Date.now();
   if (cpu.empty) return;
   writeAtomic(dir, FILES.cpu, JSON.stringify(cpu.profile()));
   if (cpu.timelineFolded) note('cpu-timeline-folded');
-}
-
-/** The traced thread's profile from its first line to now; this thread's profiler goes on from here. */
-async function takeOverCpu(startup: V8CpuProfile): Promise<void> {
-  cpu.add(startup);
-  await session.post('Profiler.start');
-  profiling = true;
-  lastCpuChunk = Date.now();
 }
 
 /** The parent got a signal the program may not have seen (it went to logsift only, or the program is busy). */
@@ -230,9 +231,9 @@ async function look(poll: PollAt): Promise<void> {
 }
 
 async function finalize(end: AgentEnd, startupCpu?: V8CpuProfile): Promise<void> {
+  await booted;
   while (busy) await new Promise((r) => setTimeout(r, 5));
-  await handover;
-  if (startupCpu) cpu.add(startupCpu);
+  startup ??= startupCpu;
   await cpuChunk(false).catch((e: Error) => note('agent-error', { message: e.message }));
   const c = await capture('exit');
   writeAtomic(dir, FILES.exitProfile, JSON.stringify(c.profile));
@@ -271,7 +272,7 @@ function finish(end: AgentEnd, reraise?: string, startupCpu?: V8CpuProfile): Pro
 // Listening on the port is what keeps this thread alive: inspector requests in flight do not.
 parentPort!.on('message', (m: ToAgent) => {
   if (m.type === 'cpu-handover') {
-    handover = takeOverCpu(m.profile).catch((error: Error) => note('agent-error', { message: error.message }));
+    startup = m.profile;
     return;
   }
   void finish(m.end, undefined, m.startupCpu).then(() => {
@@ -285,6 +286,8 @@ async function main(): Promise<void> {
   if (options.cpu) {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: DEFAULT_CPU_INTERVAL_US });
+    await session.post('Profiler.start');
+    profiling = true;
   }
   // Worker threads of the program are counted (their heaps are not traced: each has its own).
   session.on('NodeWorker.attachedToWorker', (m: { params: { workerInfo: { title: string } } }) => {
@@ -295,7 +298,7 @@ async function main(): Promise<void> {
   parentPort!.postMessage({ type: 'ready' });
 }
 
-main().catch((error: Error) => {
+const booted = main().catch((error: Error) => {
   note('agent-error', { message: error.message });
   parentPort!.postMessage({ type: 'ready' }); // never hold the program back
 });

@@ -133,3 +133,30 @@ export class CpuProfileMerger {
     this.deltas.push(us);
   }
 }
+
+/**
+ * The part of a profile before `until` (the profiler's clock, µs, shared by every profiler of the
+ * thread): what another profile, started at `until`, does not cover. Hit counts come from the
+ * samples kept; a node's per-line ticks are scaled by the share of its samples kept.
+ */
+export function profileBefore(p: V8CpuProfile, until: number): V8CpuProfile {
+  if (p.endTime <= until) return p;
+  const samples = p.samples ?? [];
+  const deltas = p.timeDeltas ?? [];
+  let at = p.startTime;
+  let n = 0;
+  for (; n < samples.length; n++) {
+    at += deltas[n] ?? 0;
+    if (at >= until) break;
+  }
+  const hits = new Map<number, number>();
+  for (let i = 0; i < n; i++) hits.set(samples[i]!, (hits.get(samples[i]!) ?? 0) + 1);
+  const nodes = p.nodes.map((node) => {
+    const kept = hits.get(node.id) ?? 0;
+    const share = (node.hitCount ?? 0) > 0 ? kept / node.hitCount! : 0;
+    const ticks = node.positionTicks?.map((t) => ({ line: t.line, ticks: Math.round(t.ticks * share) })).filter((t) => t.ticks > 0);
+    return { ...node, hitCount: kept, ...(ticks ? { positionTicks: ticks } : {}) };
+  });
+  return { nodes, startTime: p.startTime, endTime: Math.max(p.startTime, until), samples: samples.slice(0, n), timeDeltas: deltas.slice(0, n) };
+}
+

@@ -5,10 +5,11 @@ import { SyncSession } from '../session.js';
 /**
  * With `--cpu`, the CPU profiler starts on the traced thread itself, before the program's first
  * line, so the program never waits for the agent thread to boot (about 40-100 ms here) and the
- * profile still covers it from the start. Once the agent is up, this profile is stopped and handed
- * over, and the agent's own profiler (whose chunks land in the agent's heap, not the program's)
- * takes over; a program that never yields to its event loop keeps this one until it ends. A
- * session of its own, so a program that uses `logsift/trace`'s startCpuProfile is not disturbed.
+ * profile still covers it from the start. The agent starts its own profiler when it is up (its
+ * chunks land in the agent's heap, not the program's); at the program's next turn of its event
+ * loop (or at its end, for a program that never yields) this one is stopped and handed over, and
+ * the agent joins the part before its own profile began. A session of its own, so a program that
+ * uses `logsift/trace`'s startCpuProfile is not disturbed.
  */
 export class StartupCpuProfile {
   private session: SyncSession | null = new SyncSession();
