@@ -131,8 +131,10 @@ test('--cpu, --out DIR, --interval, --precise and --snapshot', () => {
 test('--cpu covers the program from its first line without waiting for the agent, and a program that never yields', () => {
   withDir((dir) => {
     const spin = (name: string, ms: number): string => `function ${name}() { let x = 0; const end = Date.now() + ${ms}; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\n`;
-    // early() runs on the first line, before the agent thread can be up; late() after it took over.
-    writeFileSync(join(dir, 'phases.mjs'), `${spin('early', 150)}${spin('late', 150)}early();\nsetTimeout(late, 300);\n`);
+    // early() runs on the first line and is over before the agent thread can be up (a worker takes
+    // 40 ms or more to boot here): only the profile started before the first line sees it. late()
+    // runs after the agent took over.
+    writeFileSync(join(dir, 'phases.mjs'), `${spin('early', 25)}${spin('late', 150)}early();\nsetTimeout(late, 300);\n`);
     // Never yields to the event loop: the profile started before the first line is all there is.
     writeFileSync(join(dir, 'blocking.mjs'), `${spin('blocking', 400)}blocking();\n`);
     for (const [program, names] of [['phases.mjs', ['early', 'late']], ['blocking.mjs', ['blocking']]] as const) {

@@ -1,5 +1,5 @@
 import { CpuProfile, type V8CpuProfile } from './cpu-profile.js';
-import { threadSession } from './session.js';
+import { threadSession, type SyncSession } from './session.js';
 import { SourceMapper } from './source-maps.js';
 import { SourceText } from './source-text.js';
 
@@ -16,11 +16,15 @@ export function startCpuProfile(options: { readonly interval?: number } = {}): v
   if (running) throw new Error('a CPU profile is already running: stopCpuProfile() first');
   const interval = options.interval ?? DEFAULT_CPU_INTERVAL_US;
   if (!Number.isInteger(interval) || interval < 1) throw new RangeError(`interval must be a whole number of microseconds, got ${interval}`);
-  const session = threadSession();
+  startProfiler(threadSession(), interval);
+  running = true;
+}
+
+/** V8's CPU profiler on a session of this thread, sampling every `interval` µs. */
+export function startProfiler(session: SyncSession, interval: number = DEFAULT_CPU_INTERVAL_US): void {
   session.post('Profiler.enable');
   session.post('Profiler.setSamplingInterval', { interval });
   session.post('Profiler.start');
-  running = true;
 }
 
 /** Stops the profiler and reads the profile: pstats-like statistics, callers, callees and lines. */

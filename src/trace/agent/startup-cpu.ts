@@ -1,5 +1,5 @@
 import type { V8CpuProfile } from '../cpu-profile.js';
-import { DEFAULT_CPU_INTERVAL_US } from '../cpu.js';
+import { startProfiler } from '../cpu.js';
 import { SyncSession } from '../session.js';
 
 /**
@@ -12,12 +12,12 @@ import { SyncSession } from '../session.js';
  * uses `logsift/trace`'s startCpuProfile is not disturbed.
  */
 export class StartupCpuProfile {
-  private session: SyncSession | null = new SyncSession();
+  private session: SyncSession | null;
 
   constructor() {
-    this.session!.post('Profiler.enable');
-    this.session!.post('Profiler.setSamplingInterval', { interval: DEFAULT_CPU_INTERVAL_US });
-    this.session!.post('Profiler.start');
+    const session = new SyncSession();
+    startProfiler(session);
+    this.session = session;
   }
 
   /** The profile so far, once: undefined when it was already handed over. */

@@ -1,5 +1,5 @@
 import type { AgentCapture, MemoryTotals } from '../agent/results.js';
-import { CpuProfile } from '../cpu-profile.js';
+import { CpuProfile, type FunctionStat } from '../cpu-profile.js';
 import { DEFAULT_EXCLUDE, type FileFilter, type FilePattern } from '../file-patterns.js';
 import { tracesOfHeapProfile, type V8HeapProfile } from '../heap-profile.js';
 import { readHeapSnapshot } from '../heap-snapshot/read-snapshot.js';
@@ -71,9 +71,15 @@ export function buildReport(input: ReportInput): { report: TraceReport; snapshot
   const memoryPeak: MemoryTotals = peakTotals ?? { heapUsed: 0, external: 0, arrayBuffers: 0, rss: 0 };
   const cpu = input.cpu && files.cpu ? new CpuProfile(files.cpu, { maps, text: new SourceText(maps) }) : undefined;
   // The tracer's own functions are its cost, not the program's: counted apart, never listed.
-  const allCpu = cpu?.statistics('self') ?? [];
-  const cpuFunctions = allCpu.filter((f) => !isUnder(f.file, TRACER_DIRS));
-  const tracerCpu = allCpu.filter((f) => isUnder(f.file, TRACER_DIRS));
+  const cpuFunctions: FunctionStat[] = [];
+  const tracerCpu = { ms: 0, percent: 0 };
+  for (const f of cpu?.statistics('self') ?? []) {
+    if (!isUnder(f.file, TRACER_DIRS)) cpuFunctions.push(f);
+    else {
+      tracerCpu.ms += f.selfMs;
+      tracerCpu.percent += f.selfPercent;
+    }
+  }
   const peakInfo = info(peak, files.peak?.capture);
   const exitInfo = info(exit, files.exit?.capture);
 
@@ -115,7 +121,7 @@ export function buildReport(input: ReportInput): { report: TraceReport; snapshot
               .filter((l) => !isUnder(l.file, TRACER_DIRS))
               .slice(0, MAX_LINES)
               .map((l) => ({ function: l.function, file: l.file, line: l.line, ms: round(l.ms), percent: round(l.percent), text: l.text })),
-            tracer: { ms: round(tracerCpu.reduce((n, f) => n + f.selfMs, 0)), percent: round(tracerCpu.reduce((n, f) => n + f.selfPercent, 0)) },
+            tracer: { ms: round(tracerCpu.ms), percent: round(tracerCpu.percent) },
             ...(files.notes.some((n) => n.kind === 'cpu-timeline-folded') ? { timelineFolded: true } : {}),
           },
         }
