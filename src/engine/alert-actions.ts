@@ -8,14 +8,15 @@ export interface AlertActionOptions {
   readonly webhook?: string | undefined;
   /** Most actions started in any minute (`--max-actions`); events past it are counted, not sent. */
   readonly maxPerMinute: number;
-  /** Most actions running at once; events past it wait in a queue of `maxPerMinute`. */
-  readonly maxRunning?: number;
-  /** How long one action may take before it is stopped (ms). */
-  readonly timeoutMs?: number;
   readonly say: (line: string) => void;
 }
 
 const MINUTE = 60_000;
+/** Most actions running at once; the others wait in the queue (bounded by the minute's limit). */
+const MAX_RUNNING = 4;
+/** How long one action may take before it is stopped. */
+const EXEC_TIMEOUT_MS = 30_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /**
  * Runs the actions of alert events without ever holding up reading: `send` only queues; commands
@@ -41,7 +42,8 @@ export class AlertActions {
   send(event: AlertEvent, now = Date.now()): void {
     if (!this.enabled) return;
     while (this.started.length > 0 && this.started[0]! <= now - MINUTE) this.started.shift();
-    if (this.started.length + this.queue.length >= this.options.maxPerMinute) {
+    // `started` holds every event let through in the minute, queued ones included.
+    if (this.started.length >= this.options.maxPerMinute) {
       this.suppressed++;
       if (now - this.lastSaid >= MINUTE) this.saySuppressed(now);
       return;
@@ -67,7 +69,7 @@ export class AlertActions {
   }
 
   private next(): void {
-    while (this.running < (this.options.maxRunning ?? 4) && this.queue.length > 0) {
+    while (this.running < MAX_RUNNING && this.queue.length > 0) {
       const event = this.queue.shift()!;
       this.running++;
       const done = this.run(event)
@@ -94,10 +96,9 @@ export class AlertActions {
   }
 
   private exec(command: string, body: string): Promise<void> {
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'ignore'] });
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const timer = setTimeout(() => child.kill('SIGKILL'), EXEC_TIMEOUT_MS);
       child.on('error', (error) => {
         clearTimeout(timer);
         reject(new Error(`--exec ${command}: ${error.message}`));
@@ -105,7 +106,7 @@ export class AlertActions {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         if (code === 0) resolve();
-        else reject(new Error(`--exec ${command}: ${signal ? `stopped by ${signal}${signal === 'SIGKILL' ? ` after ${timeoutMs} ms` : ''}` : `exit status ${code}`}`));
+        else reject(new Error(`--exec ${command}: ${signal ? `stopped by ${signal}${signal === 'SIGKILL' ? ` after ${EXEC_TIMEOUT_MS} ms` : ''}` : `exit status ${code}`}`));
       });
       // A command that does not read its stdin must not fail the action (EPIPE).
       child.stdin.on('error', () => {});
@@ -118,7 +119,7 @@ export class AlertActions {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     }).catch((error: unknown) => {
       throw new Error(`--webhook ${url}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`);
     });
