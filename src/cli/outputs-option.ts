@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { FanOutOutput } from '../engine/run-fan-out.js';
 import { FileSink, type ByteSink } from '../output/sink.js';
-import { QueryError, formatQueryError } from '../query/errors.js';
+import { inQuery } from '../query/errors.js';
 import { parseQuery } from '../query/parser.js';
 
 /** The `-e` / `-o` pairs in command-line order (commander calls option parsers in that order). */
@@ -48,23 +48,15 @@ export function withOutputs(command: Command, requests: OutputRequest[]): Comman
 export function openOutputs(requests: readonly OutputRequest[], stdout: ByteSink, append = false): { outputs: FanOutOutput[]; files: FileSink[] } {
   const files: FileSink[] = [];
   const byPath = new Map<string, FileSink>();
-  for (const r of requests) checkQuery(r.query);
+  // Every query is read before any output file is opened (and emptied).
+  for (const r of requests) inQuery(r.query, '-e', () => parseQuery(r.query));
   const outputs = requests.map((r): FanOutOutput => {
-    if (r.path === undefined || r.path === '-') return { query: r.query, sink: stdout, label: 'standard output' };
+    if (r.path === undefined || r.path === '-') return { query: r.query, sink: stdout, label: 'standard output', option: '-e' };
     if (byPath.has(r.path)) throw new UsageError(`-o ${r.path} is given twice: each output file takes the results of one -e`);
     const sink = FileSink.open(r.path, append);
     byPath.set(r.path, sink);
     files.push(sink);
-    return { query: r.query, sink, label: `-o ${r.path}` };
+    return { query: r.query, sink, label: `-o ${r.path}`, option: '-e' };
   });
   return { outputs, files };
-}
-
-function checkQuery(query: string): void {
-  try {
-    parseQuery(query);
-  } catch (error) {
-    if (error instanceof QueryError) throw new UsageError(`-e '${query}': ${formatQueryError(query, error).replace(/\n/g, '\n  ')}`);
-    throw error;
-  }
 }

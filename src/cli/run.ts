@@ -89,7 +89,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
   } catch (error) {
     if (error instanceof OutputClosed) return 0;
     if (error instanceof QueryError) {
-      say(`logsift: ${formatQueryError(query, error)}${fileHint(query)}`);
+      say(`logsift: ${formatQueryError(query, error)}${error.source ? '' : fileHint(query)}`);
       return EXIT_USAGE;
     }
     if (error instanceof UserError) {

@@ -5,6 +5,7 @@ import type { Source } from '../core/source.js';
 import { UsageError, type UserError } from '../core/errors.js';
 import { resolveFormat } from '../formats/registry.js';
 import type { ByteSink } from '../output/sink.js';
+import { fromQuery, inQuery } from '../query/errors.js';
 import { parseQuery } from '../query/parser.js';
 import { neededFields } from '../query/typecheck.js';
 import { Channel, type PushTarget } from '../stages/push.js';
@@ -21,6 +22,8 @@ export interface BranchOutput {
   readonly sink: ByteSink;
   /** How messages name this output: "-o 404.log", "standard output". */
   readonly label: string;
+  /** The option that gave the query (`-e`, `--alert`), for its errors; none for the command line's own query. */
+  readonly option?: string | undefined;
   /**
    * `--drop-when-full`: while the sink's queue is over its high-water mark, this output's lines
    * are dropped and counted instead of slowing the shared read down.
@@ -55,7 +58,7 @@ export class Branch {
     onInputError: (error: UserError) => void,
   ) {
     const { spec, sink } = output;
-    this.query = parseQuery(spec.query);
+    this.query = inQuery(spec.query, output.option, () => parseQuery(spec.query));
     this.collecting = collectorPlan(planQuery(this.query), spec.output);
     this.plans = new TypedPlans(this.query, () => {}, spec.now ?? Date.now());
     if (spec.format !== undefined) this.meet(spec.format);
@@ -103,6 +106,12 @@ export class Branch {
     return this.channel.closed;
   }
 
+  /** The query error to raise when no format met has a field the query uses, naming this output's query. */
+  missingField(): unknown {
+    const missing = this.plans.failure();
+    return missing && fromQuery(missing, this.output.spec.query, this.output.option);
+  }
+
   /** The error that stopped this output, if one did. */
   get failed(): { readonly error: unknown } | null {
     return this.failure;
@@ -110,7 +119,10 @@ export class Branch {
 
   /** Starts the pass; `formatFor` names formats detected up front (follow mode's files). */
   start(formatFor?: (source: Source) => LogFormat | undefined): void {
-    const running = this.runner.runBatches(this.channel, formatFor);
+    // A query error met while reading (a field the detected format lacks) names this output's query.
+    const running = this.runner.runBatches(this.channel, formatFor).catch((error: unknown) => {
+      throw fromQuery(error, this.output.spec.query, this.output.option);
+    });
     running.catch((error: unknown) => {
       this.failure ??= { error };
       this.channel.stop();
@@ -125,7 +137,7 @@ export class Branch {
   }
 
   private meet(format: string): void {
-    this.plans.forFormat(resolveFormat(format), 'query');
+    inQuery(this.output.spec.query, this.output.option, () => this.plans.forFormat(resolveFormat(format), 'query'));
   }
 }
 

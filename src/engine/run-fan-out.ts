@@ -17,7 +17,7 @@ export interface FanOutRunSpec extends Omit<QueryRunSpec, 'query' | 'out' | 'job
 }
 
 /** One `-e QUERY [-o FILE]`. */
-export interface FanOutOutput extends Pick<BranchOutput, 'sink' | 'label'> {
+export interface FanOutOutput extends Pick<BranchOutput, 'sink' | 'label' | 'option'> {
   readonly query: string;
 }
 
@@ -34,7 +34,7 @@ export async function runFanOut(given: FanOutRunSpec): Promise<number> {
   const reportInputError = (error: UserError): void => say(`logsift: ${error.message}`);
   const ctx = new RunContext({ maxLineLength: spec.maxLineLength, strict: spec.strict, reuseBuffers: true, onInputError: reportInputError });
   const branches = spec.outputs.map(
-    (o) => new Branch({ spec: { ...spec, query: o.query }, sink: o.sink, label: o.label, dropWhenFull: spec.dropWhenFull }, ctx, reportInputError),
+    (o) => new Branch({ spec: { ...spec, query: o.query }, sink: o.sink, label: o.label, option: o.option, dropWhenFull: spec.dropWhenFull }, ctx, reportInputError),
   );
   refuseSharedStreams(branches);
 
@@ -50,8 +50,8 @@ export async function runFanOut(given: FanOutRunSpec): Promise<number> {
   // Results that share a sink follow one another; tables are set apart by a blank line.
   const written = new Set<unknown>();
   for (const b of branches) {
-    const failure = b.plans.failure();
-    if (failure) throw failure;
+    const missing = b.missingField();
+    if (missing) throw missing;
     const partial = await b.result();
     ctx.diagnostics.mergeData(partial.diagnostics);
     const atEnd = b.collecting.kind === 'aggregate' || b.collecting.kind === 'topRows';

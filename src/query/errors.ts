@@ -12,10 +12,31 @@ export class QueryError extends UsageError {
     readonly column: number,
     /** The field, when the mistake is a field the format does not have (another format may). */
     readonly unknownField?: string,
+    /** The query the column points into, and the option that gave it, when it is not the command line's own query. */
+    readonly source?: { readonly query: string; readonly option: string },
   ) {
     super(message);
     this.name = 'QueryError';
   }
+
+  /** This error, as one in the query given with `option` (`-e`, `--alert`). */
+  in(query: string, option: string): QueryError {
+    return this.source ? this : new QueryError(this.message, this.column, this.unknownField, { query, option });
+  }
+}
+
+/** Runs `fn`, telling a query error it comes from `query` given with `option`. */
+export function inQuery<T>(query: string, option: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw fromQuery(error, query, option);
+  }
+}
+
+/** `error`, told it comes from `query` given with `option` when it is a query error. */
+export function fromQuery(error: unknown, query: string, option: string | undefined): unknown {
+  return error instanceof QueryError && option !== undefined ? error.in(query, option) : error;
 }
 
 /**
@@ -30,6 +51,7 @@ export class QueryError extends UsageError {
  * (core/caret.ts, shared with format patterns).
  */
 export function formatQueryError(query: string, e: QueryError): string {
+  if (e.source) return `${e.source.option} '${e.source.query}': query error: ${oneLine(e.message)}\n  ${caretLines(e.source.query, e.column).replace(/\n/g, '\n  ')}`;
   return `query error: ${oneLine(e.message)}\n${caretLines(query, e.column)}`;
 }
 
