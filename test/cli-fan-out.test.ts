@@ -87,23 +87,24 @@ test('outputs of --ndjson records and a forced format fan out too', () => {
   }
 });
 
-test('fan-out mistakes are one line and exit 2, before anything is written', () => {
+test('fan-out mistakes are one line and exit 2 (an output that cannot be written: 1), before anything is written', () => {
   const { dir, done } = withDir();
   try {
     const log = join(dir, 'a.log');
     writeAccessLog(log, { lines: 10, seed: 1 });
-    const cases: [string[], RegExp][] = [
-      [['-o', join(dir, 'x'), '-e', 'count', log], /-o names the file of the -e before it/],
-      [['-e', 'count', '-o', join(dir, 'x'), '-o', join(dir, 'y'), log], /already writes to/],
-      [['-e', 'status == 404', '-e', 'status == 200', log], /both print records to standard output: give one of them its own -o FILE/],
-      [['-e', 'count', '-o', join(dir, 'same'), '-e', 'sum(bytes)', '-o', join(dir, 'same'), log], /is given twice/],
-      [['-e', 'count', '--jobs', '2', log], /--jobs is for a single query/],
-      [['-e', 'count by', log], /-e 'count by'/],
-      [['-e', 'count', '-o', join(dir, 'no', 'such', 'dir', 'x'), log], /cannot write .*no\/such\/dir\/x/],
+    // Usage mistakes exit 2; an output file that cannot be opened is a run failure, exit 1.
+    const cases: [string[], RegExp, number][] = [
+      [['-o', join(dir, 'x'), '-e', 'count', log], /-o names the file of the -e before it/, 2],
+      [['-e', 'count', '-o', join(dir, 'x'), '-o', join(dir, 'y'), log], /already writes to/, 2],
+      [['-e', 'status == 404', '-e', 'status == 200', log], /both print records to standard output: give one of them its own -o FILE/, 2],
+      [['-e', 'count', '-o', join(dir, 'same'), '-e', 'sum(bytes)', '-o', join(dir, 'same'), log], /is given twice/, 2],
+      [['-e', 'count', '--jobs', '2', log], /--jobs is for a single query/, 2],
+      [['-e', 'count by', log], /-e 'count by'/, 2],
+      [['-e', 'count', '-o', join(dir, 'no', 'such', 'dir', 'x'), log], /cannot write .*no\/such\/dir\/x/, 1],
     ];
-    for (const [args, message] of cases) {
+    for (const [args, message, code] of cases) {
       const r = runCli(args);
-      assert.ok(r.code === 2 || r.code === 1, `${args.join(' ')}: exit ${r.code}`);
+      assert.equal(r.code, code, `${args.join(' ')}: exit ${r.code}`);
       assert.match(r.stderr, message, args.join(' '));
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       assert.equal(r.stdout, '');

@@ -7,21 +7,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, renameSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Follower, lines, lostAndDoubled, numbered, ranges, tally, killedAfterEach } from './support/follower.js';
+import { withTempDir } from './support/temp-dir.js';
 
 const running = killedAfterEach();
 
 const follower = (args: string[], options: ConstructorParameters<typeof Follower>[1] = {}): Follower => running.add(new Follower(args, options));
 
-function withDir(): { dir: string; done: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'logsift-follow-in-'));
-  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const withDir = (): { dir: string; done: () => void } => withTempDir('follow-in');
 
 const seen = (f: Follower): number => tally(f.stdout).counts.size;
 

@@ -9,11 +9,11 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, copyFileSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Follower, lostAndDoubled, numbered, ranges, tally, killedAfterEach } from './support/follower.js';
+import { withTempDir } from './support/temp-dir.js';
 
 type Kind = 'rename' | 'copytruncate';
 
@@ -132,7 +132,7 @@ function wholeLines(output: string): string {
 }
 
 async function restarts(t: TestContext, kind: Kind, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'logsift-follow-restart-'));
+  const { dir, done } = withTempDir('follow-restart');
   const log = join(dir, 'app.log');
   const checkpoint = join(dir, 'state.json');
   let writer: Writer | null = null;
@@ -188,7 +188,7 @@ async function restarts(t: TestContext, kind: Kind, signal: 'SIGTERM' | 'SIGKILL
     t.diagnostic(`${kind}, ${signal}: ${writer.next} lines, ${writer.rotations} rotations, ${RESTARTS} restarts, 0 lost, ${duplicates} delivered again`);
   } finally {
     await writer?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    done();
   }
 }
 

@@ -7,11 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Follower, lines, lostAndDoubled, numbered, ranges, tally, killedAfterEach } from './support/follower.js';
+import { withTempDir } from './support/temp-dir.js';
 
 const running = killedAfterEach();
 
@@ -23,7 +23,7 @@ const running = killedAfterEach();
 const BLOCKED_MS = 3000;
 
 async function blockedAcross(rotations: number, per: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'logsift-follow-sink-'));
+  const { dir, done } = withTempDir('follow-sink');
   const log = join(dir, 'app.log');
   try {
     let fd = openSync(log, 'a');
@@ -66,7 +66,7 @@ async function blockedAcross(rotations: number, per: number): Promise<void> {
     assert.equal(ranges(lost), '', 'lost lines');
     assert.equal(ranges(doubled), '', 'doubled lines');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    done();
   }
 }
 

@@ -55,8 +55,6 @@ export interface AlertSpec {
   readonly exec?: string | undefined;
   readonly webhook?: string | undefined;
   readonly maxActionsPerMinute: number;
-  /** Where events are written, one JSON line each (default: the run's `out`). */
-  readonly events?: ByteSink;
 }
 
 /** What a checkpoint keeps besides positions: each running aggregate, with the query it belongs to. */
@@ -133,7 +131,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
       printed: 0,
     };
   });
-  refuseSharedStreams(outputs.filter((o) => !o.alert).map((o) => o.branch));
+  refuseSharedStreams(outputs.map((o) => o.branch));
   // With several outputs the window is the aggregates' (filters beside them print as lines arrive).
   if (spec.windowMs !== undefined && !outputs.some((o) => o.aggregate)) {
     throw new UsageError('--window needs an aggregate (count, sum, ... by ...): a filter prints each line as it arrives');
@@ -144,7 +142,6 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
     maxPerMinute: spec.alerts?.maxActionsPerMinute ?? 60,
     say,
   });
-  const events = spec.alerts?.events ?? sink;
 
   const formats = new Map<Source, LogFormat>();
   const source = new FollowSource(spec.inputs, {
@@ -190,7 +187,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
           const result = partial ? o.branch.final.resultRows(partial) : { columns: [], keys: [], rows: [] };
           for (const event of o.alert.evaluate(result, now)) {
             // As bytes: text would wait in the sink for more to gather, and an event must go out now.
-            events.write(Buffer.from(eventJson(event) + '\n'));
+            sink.write(Buffer.from(eventJson(event) + '\n'));
             actions.send(event, now);
           }
           continue;
@@ -279,7 +276,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   await writing.catch(() => {});
   take();
   await saveCheckpoint();
-  await events.end();
+  await sink.end();
   await actions.settle(2000);
   let dropped = false;
   for (const partial of partials) ctx.diagnostics.mergeData(partial.diagnostics);

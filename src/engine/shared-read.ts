@@ -11,8 +11,6 @@ export interface SharedReadOptions {
   readonly forced?: LogFormat | undefined;
   /** Formats detected up front (follow mode's files). */
   readonly formatFor?: (source: Source) => LogFormat | undefined;
-  /** Told each malformed line (`--malformed FILE`), while its batch is valid. */
-  readonly onMalformedLine?: (b: LineBatch, row: number) => void;
   /** Called after each batch was taken by every output (follow mode flushes and checkpoints here). */
   readonly afterBatch?: () => void;
 }
@@ -38,7 +36,6 @@ export async function runSharedRead(ctx: RunContext, branches: readonly Branch[]
       ...(options.forced ? { format: options.forced } : {}),
       ...(options.formatFor ? { formatFor: options.formatFor } : {}),
       needed: unionOfNeeded(parsed),
-      ...(options.onMalformedLine ? { onMalformedLine: options.onMalformedLine } : {}),
     })(stream);
   }
   const toParsed = parsed.length > 0 ? broadcast(...parsed.map((b) => b.target)) : null;
