@@ -1,14 +1,13 @@
-import { formatBytes, formatBytesDiff, formatCount, formatPercent } from '../trace/units.js';
+import { formatColumns } from '../profile/columns.js';
+import { formatBytes, formatBytesDiff, formatCount, formatMs, formatPercent } from '../trace/units.js';
 import type { CompareAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from './answers.js';
+import { GC_KINDS } from './gc-sampler.js';
 import { sparkline } from './sparkline.js';
 
 /** The answers as text tables (`Accept: text/plain`, and the `logsift inspect` client). */
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: readonly string[]): string =>
-    r.map((c, i) => (i === r.length - 1 && !right[i] ? c : right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [fmt(header), ...rows.map(fmt)].join('\n') + '\n';
+  return formatColumns(header, rows, { align: right.map((r) => (r ? 'right' : 'left')), trimEnd: true }).join('\n') + '\n';
 }
 
 export function memoryText(m: MemoryReport): string {
@@ -21,7 +20,7 @@ export function memoryText(m: MemoryReport): string {
     ['peak heap after GC', formatBytes(m.peak.heapAfterGc)],
     ['peak rss', formatBytes(m.peak.rss)],
   ];
-  const gcRows = (['minor', 'major', 'incremental', 'weakcb', 'total'] as const).map((k) => [k, formatCount(m.gc[k].count), `${(m.gc[k].pauseSeconds * 1000).toFixed(1)} ms`]);
+  const gcRows = [...GC_KINDS, 'total' as const].map((k) => [k, formatCount(m.gc[k].count), formatMs(m.gc[k].pauseSeconds * 1000)]);
   const notes = [
     `event loop busy: ${formatPercent(m.eventLoopUtilization.sinceLastRead * 100)} since the last read, ${formatPercent(m.eventLoopUtilization.sinceStart * 100)} since the inspector started`,
     ...(m.snapshots !== undefined ? [`snapshots: ${m.snapshots.length ? m.snapshots.join(', ') : 'none'}`] : []),
