@@ -46,9 +46,13 @@ export interface ResolvedOptions {
   readonly registry: PromRegistry | null;
 }
 
-function wholeNumber(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+/** A whole-number option from `min` to `max` (no upper bound by default), `fallback` when absent; `who` is named in the error. */
+export function wholeNumber(who: string, name: string, value: number | undefined, fallback: number, min: number, max = Infinity): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`createInspector: ${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new RangeError(`${who}: ${name} must be a whole number ${range}, got ${value}`);
+  }
   return value;
 }
 
@@ -71,13 +75,13 @@ export function resolveOptions(options: InspectorOptions): ResolvedOptions {
   return {
     token: token ?? null,
     prefix,
-    maxSnapshots: wholeNumber('maxSnapshots', options.maxSnapshots, 8, 1, 1000),
+    maxSnapshots: wholeNumber('createInspector', 'maxSnapshots', options.maxSnapshots, 8, 1, 1000),
     snapshotTtlMs: ttl * 1000,
-    trendIntervalMs: wholeNumber('trendIntervalMs', options.trendIntervalMs, 10_000, 10, 3_600_000),
-    trendSamples: wholeNumber('trendSamples', options.trendSamples, 360, 3, 100_000),
-    trendFullGcAfterMs: wholeNumber('trendFullGcAfterMs', options.trendFullGcAfterMs, 120_000, 0, 86_400_000),
+    trendIntervalMs: wholeNumber('createInspector', 'trendIntervalMs', options.trendIntervalMs, 10_000, 10, 3_600_000),
+    trendSamples: wholeNumber('createInspector', 'trendSamples', options.trendSamples, 360, 3, 100_000),
+    trendFullGcAfterMs: wholeNumber('createInspector', 'trendFullGcAfterMs', options.trendFullGcAfterMs, 120_000, 0, 86_400_000),
     trendRules: { ...DEFAULT_TREND_RULES, ...options.trendRules },
-    maxCpuProfileSeconds: wholeNumber('maxCpuProfileSeconds', options.maxCpuProfileSeconds, 60, 1, 3600),
+    maxCpuProfileSeconds: wholeNumber('createInspector', 'maxCpuProfileSeconds', options.maxCpuProfileSeconds, 60, 1, 3600),
     allowHeapSnapshot: options.allowHeapSnapshot ?? false,
     registry: options.registry ?? null,
   };
