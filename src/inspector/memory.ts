@@ -62,7 +62,7 @@ export class MemoryReader {
       external: m.external,
       arrayBuffers: m.arrayBuffers,
       rss: m.rss,
-      peak: { heapAfterGc: Math.max(this.gc.heapAfterPeak, this.gc.lastHeapAfter ?? 0), rss: Math.max(m.rss, process.resourceUsage().maxRSS * 1024) },
+      peak: { heapAfterGc: this.gc.heapAfterPeak, rss: Math.max(m.rss, process.resourceUsage().maxRSS * 1024) },
       gc: { ...kinds, total },
       eventLoopUtilization: { sinceStart: round6(sinceStart), sinceLastRead: round6(sinceLastRead) },
     };
