@@ -2,6 +2,9 @@ import { MIN_TOKEN_LENGTH } from './auth.js';
 import type { PromRegistry } from './metrics.js';
 import { DEFAULT_TREND_RULES, type TrendRules } from './trend-fit.js';
 
+/** Where the endpoints live unless told. */
+export const DEFAULT_PREFIX = '/debug/memory';
+
 export interface InspectorOptions {
   /** The bearer token every request must carry (at least 16 characters). Required unless `insecure`. */
   readonly token?: string;
@@ -66,7 +69,7 @@ export function resolveOptions(options: InspectorOptions): ResolvedOptions {
   if (token !== undefined && (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || /\s/.test(token))) {
     throw new TypeError(`createInspector: the token must be a string of at least ${MIN_TOKEN_LENGTH} characters without spaces`);
   }
-  const prefix = options.prefix ?? '/debug/memory';
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(prefix) || prefix.endsWith('/') || prefix.includes('//')) {
     throw new TypeError(`createInspector: prefix must be a path such as /debug/memory (no trailing slash, query or spaces), got ${JSON.stringify(prefix)}`);
   }

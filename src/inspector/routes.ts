@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { getHeapSnapshot } from 'node:v8';
 import { startCpuProfile, stopCpuProfile } from '../trace/index.js';
-import { sitesOf, type CompareAnswer, type SnapshotAnswer, type TrendAnswer } from './answers.js';
+import { sitesOf, type CompareAnswer, type DeleteAnswer, type SnapshotAnswer, type TrendAnswer } from './answers.js';
 import { HttpError } from './errors.js';
 import type { Exclusive } from './exclusive.js';
 import type { GcSampler } from './gc-sampler.js';
@@ -10,7 +10,7 @@ import { PROMETHEUS_CONTENT_TYPE, prometheusText, type PromRegistry } from './me
 import type { ResolvedOptions } from './options.js';
 import { checkKey, type Params } from './params.js';
 import type { SnapshotStore } from './snapshot-store.js';
-import { compareText, memoryText, snapshotText, trendText } from './text-table.js';
+import { compareText, deleteText, memoryText, snapshotText, trendText } from './text-table.js';
 import type { TrendSampler } from './trend-sampler.js';
 
 /** What an endpoint answers: JSON (with its text table), a document of its own type, or a stream. */
@@ -115,8 +115,8 @@ const dropSnapshot: Handler = async (s, p, [rawKey]) => {
   p.done();
   stored(s, key);
   s.store.delete(key);
-  const answer = { key, deleted: true, stored: s.store.size };
-  return json(200, answer, () => `deleted snapshot ${key}; ${answer.stored} stored\n`);
+  const answer: DeleteAnswer = { key, deleted: true, stored: s.store.size };
+  return json(200, answer, () => deleteText(answer));
 };
 
 const cpuProfile: Handler = async (s, p) => {

@@ -1,6 +1,6 @@
 import { formatColumns } from '../profile/columns.js';
 import { formatBytes, formatBytesDiff, formatCount, formatMs, formatPercent } from '../trace/units.js';
-import type { CompareAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from './answers.js';
+import type { CompareAnswer, DeleteAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from './answers.js';
 import { GC_KINDS } from './gc-sampler.js';
 import { sparkline } from './sparkline.js';
 
@@ -32,6 +32,10 @@ export function memoryText(m: MemoryReport): string {
 export function snapshotText(s: SnapshotAnswer): string {
   const dropped = s.dropped.length > 0 ? ` (dropped ${s.dropped.join(', ')} to stay within ${s.limit})` : '';
   return `snapshot ${s.key} taken at ${s.takenAt}: heap used ${formatBytes(s.memory.heapUsed)}, external ${formatBytes(s.memory.external)}, rss ${formatBytes(s.memory.rss)}; ${s.stored} of ${s.limit} stored${dropped}\n`;
+}
+
+export function deleteText(d: DeleteAnswer): string {
+  return `deleted snapshot ${d.key}; ${d.stored} stored\n`;
 }
 
 export function compareText(c: CompareAnswer): string {
