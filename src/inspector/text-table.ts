@@ -3,6 +3,7 @@ import { formatBytes, formatBytesDiff, formatCount, formatMs, formatPercent } fr
 import type { CompareAnswer, DeleteAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from './answers.js';
 import { GC_KINDS } from './gc-sampler.js';
 import { sparkline } from './sparkline.js';
+import { lastLiveAfterGc } from './trend-fit.js';
 
 /** The answers as text tables (`Accept: text/plain`, and the `logsift inspect` client). */
 
@@ -48,12 +49,12 @@ export function compareText(c: CompareAnswer): string {
 export function trendText(t: TrendAnswer): string {
   const heap = t.history.map((s) => s.liveAfterGc);
   const rss = t.history.map((s) => s.rss);
-  const last = [...t.history].reverse().find((s) => s.liveAfterGc !== null);
+  const last = lastLiveAfterGc(t.history);
   const lastRss = t.history[t.history.length - 1]?.rss;
   const slope = t.slopeBytesPerHour === null ? 'n/a' : `${formatBytesDiff(t.slopeBytesPerHour)}/hour`;
   const ci = t.slopeCi95 === null ? '' : ` (95%: ${formatBytesDiff(t.slopeCi95[0])} to ${formatBytesDiff(t.slopeCi95[1])})`;
   return [
-    `after GC ${sparkline(heap)} ${last?.liveAfterGc != null ? formatBytes(last.liveAfterGc) : ''}`.trimEnd(),
+    `after GC ${sparkline(heap)} ${last !== null ? formatBytes(last) : ''}`.trimEnd(),
     `rss      ${sparkline(rss)} ${lastRss !== undefined ? formatBytes(lastRss) : ''}`.trimEnd(),
     `trend: ${t.verdict}, ${slope}${ci}; ${t.samples} samples over ${Math.round(t.spanSeconds)} s, one every ${t.intervalSeconds} s`,
     `       ${t.reason}`,

@@ -89,6 +89,15 @@ export function fitTrend(all: readonly TrendSample[], rules: TrendRules = DEFAUL
   return { ...fit, verdict: 'growing', reason: `the slope's 95% interval is above zero and memory after full collections rose ${formatBytes(fittedGrowth)}` };
 }
 
+/** The latest memory after GC of the history (null when no window had a collection), searched from the end without a copy. */
+export function lastLiveAfterGc(history: readonly TrendSample[]): number | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const live = history[i]!.liveAfterGc;
+    if (live !== null) return live;
+  }
+  return null;
+}
+
 /** The least-squares line of y over x: the means, x's sum of squares about its mean, the slope (0 when x never varies). */
 export function leastSquares(xs: readonly number[], ys: readonly number[]): { mx: number; my: number; sxx: number; slope: number } {
   const n = xs.length;
