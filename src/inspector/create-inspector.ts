@@ -90,11 +90,13 @@ export function createInspector(options: InspectorOptions): Inspector {
     }
   }
 
+  const below = `${o.prefix}/`;
+
   function handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (path !== o.prefix && !path.startsWith(`${o.prefix}/`)) return false;
+    if (path !== o.prefix && !path.startsWith(below)) return false;
     void respond(req, res, path.slice(o.prefix.length), q < 0 ? '' : url.slice(q + 1));
     return true;
   }
