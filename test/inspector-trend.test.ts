@@ -4,19 +4,11 @@ import { DEFAULT_TREND_RULES, fitTrend, type TrendSample } from '../src/inspecto
 import { collectGarbage } from '../src/inspector/collect-garbage.js';
 import { GcSampler } from '../src/inspector/gc-sampler.js';
 import { sparkline } from '../src/inspector/sparkline.js';
+import { seededRandom } from './support/random.js';
 
 /** The trend verdict on made-up samples: what it says follows from the numbers, not the hour. */
 
 const MiB = 1024 * 1024;
-
-/** A seeded generator, so the noise is the same on every run. */
-function noise(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 function samples(n: number, level: (i: number) => number, options: { fullEvery?: number; everyMs?: number } = {}): TrendSample[] {
   const every = options.fullEvery ?? 1;
@@ -30,8 +22,8 @@ function samples(n: number, level: (i: number) => number, options: { fullEvery?:
 }
 
 test('a steady rise after full collections is growing, with a positive slope and interval', () => {
-  const r = noise(1);
-  const fit = fitTrend(samples(40, (i) => 50 * MiB + i * MiB + r() * 2 * MiB));
+  const r = seededRandom(1);
+  const fit = fitTrend(samples(40, (i) => 50 * MiB + i * MiB + (r() - 0.5) * 2 * MiB));
   assert.equal(fit.verdict, 'growing', fit.reason);
   // 1 MiB every 10 s is 360 MiB an hour.
   assert.ok(Math.abs(fit.slopeBytesPerHour! - 360 * MiB) < 0.1 * 360 * MiB, String(fit.slopeBytesPerHour));
@@ -40,8 +32,8 @@ test('a steady rise after full collections is growing, with a positive slope and
 });
 
 test('noise around a level is stable, and so is a rise too small to matter', () => {
-  const r = noise(2);
-  assert.equal(fitTrend(samples(60, () => 80 * MiB + r() * 10 * MiB)).verdict, 'stable');
+  const r = seededRandom(2);
+  assert.equal(fitTrend(samples(60, () => 80 * MiB + (r() - 0.5) * 10 * MiB)).verdict, 'stable');
   const tiny = fitTrend(samples(60, (i) => 80 * MiB + i * 1024));
   assert.equal(tiny.verdict, 'stable');
   assert.match(tiny.reason, /below the .* MiB that counts/);
