@@ -97,7 +97,8 @@ interface RunResult {
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
-function clockTicks(): number {
+/** Clock ticks a second (CLK_TCK), the unit of /proc/PID/stat's CPU times; 100 when getconf cannot say. */
+export function clockTicks(): number {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {

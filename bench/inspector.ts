@@ -17,6 +17,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { clockTicks } from './follow-latency.js';
+import { median } from './measure.js';
 
 const APP = fileURLToPath(new URL('./inspector-app.js', import.meta.url));
 const TARGET_RATIO = 0.97;
@@ -43,12 +45,12 @@ async function startApp(variant: 'with' | 'without'): Promise<App> {
 }
 
 /** CPU seconds a process has used (user + system), from /proc; undefined where there is none. */
-function cpuSeconds(pid: number | undefined): number | undefined {
+function cpuSeconds(pid: number | undefined, ticks: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (`ticks` a second).
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
   } catch {
     return undefined;
   }
@@ -60,10 +62,10 @@ interface Measurement {
   readonly cpuUsPerRequest: number | undefined;
 }
 
-async function measure(app: App, seconds: number): Promise<Measurement> {
-  const cpuBefore = cpuSeconds(app.child.pid);
+async function measure(app: App, seconds: number, ticks: number): Promise<Measurement> {
+  const cpuBefore = cpuSeconds(app.child.pid, ticks);
   const result = await autocannon({ url: app.url, connections: 10, pipelining: 1, duration: seconds });
-  const cpuAfter = cpuSeconds(app.child.pid);
+  const cpuAfter = cpuSeconds(app.child.pid, ticks);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${app.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   const total = result.requests.total;
   return {
@@ -72,22 +74,17 @@ async function measure(app: App, seconds: number): Promise<Measurement> {
   };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** The bench's text section: both apps' medians, the ratio per run and its median, met or missed. */
 export async function inspectorSection(options: InspectorBenchOptions): Promise<string> {
   const seconds = options.seconds ?? 3;
   const runs = Math.max(1, options.runs);
+  const ticks = clockTicks();
   const without = await startApp('without');
   const withIt = await startApp('with');
   try {
     options.progress('inspector: warming both apps up');
-    await measure(without, 1);
-    await measure(withIt, 1);
+    await measure(without, 1, ticks);
+    await measure(withIt, 1, ticks);
     const plain: Measurement[] = [];
     const mounted: Measurement[] = [];
     const ratios: number[] = [];
@@ -95,7 +92,7 @@ export async function inspectorSection(options: InspectorBenchOptions): Promise<
     for (let r = 0; r < runs; r++) {
       const order = r % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const);
       const got = {} as Record<'with' | 'without', Measurement>;
-      for (const v of order) got[v] = await measure(v === 'with' ? withIt : without, seconds);
+      for (const v of order) got[v] = await measure(v === 'with' ? withIt : without, seconds, ticks);
       plain.push(got.without);
       mounted.push(got.with);
       ratios.push(got.with.perSecond / got.without.perSecond);

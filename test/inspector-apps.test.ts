@@ -124,9 +124,11 @@ test('metrics parse as Prometheus text, with prom-client standard names, and GET
     assert.equal(minorInf?.[1], minorCount[1]);
 
     const m = (await call(app.inspector)).json<{ heapUsed: number; rss: number; gc: { total: { count: number; pauseSeconds: number } }; eventLoopUtilization: { sinceStart: number }; peak: { rss: number } }>();
-    assert.ok(m.heapUsed > 0 && m.rss > 0 && m.peak.rss >= m.rss * 0.5);
+    assert.ok(m.heapUsed > 0 && m.rss > 0);
+    // A high-water mark: at least the RSS read with it and the RSS /metrics read before it.
+    assert.ok(m.peak.rss >= m.rss && m.peak.rss >= rss, `peak ${m.peak.rss}, rss ${m.rss}, earlier ${rss}`);
     assert.ok(m.gc.total.count > 0 && m.gc.total.pauseSeconds > 0);
-    assert.ok(m.eventLoopUtilization.sinceStart > 0 && m.eventLoopUtilization.sinceStart <= 1);
+    assert.ok(m.eventLoopUtilization.sinceStart > 0);
     const text = await call(app.inspector, { accept: 'text/plain' });
     assert.match(text.text, /^heap used +\d/m);
     assert.match(text.text, /^minor +\d+/m);
@@ -143,7 +145,8 @@ test("metrics go into the app's own prom-client registry when it passes one", { 
     const names = new Set(parsePrometheusTextFormat(r.text).map((f) => f.name));
     assert.ok(names.has('app_requests_total'), "the app's own metric");
     assert.ok(names.has('nodejs_heap_size_used_bytes') && names.has('process_resident_memory_bytes') && names.has('nodejs_gc_duration_seconds'));
-    assert.ok(names.has('logsift_memory_trend_slope_bytes_per_hour') || names.has('logsift_memory_trend_growing'));
+    assert.ok(names.has('logsift_memory_trend_slope_bytes_per_hour'), 'the trend slope gauge');
+    assert.ok(names.has('logsift_memory_trend_growing'), 'the trend verdict gauge');
   } finally {
     await app.stop();
   }

@@ -1,22 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_TREND_RULES, fitTrend, type TrendSample } from '../src/inspector/index.js';
+import { fitTrend, type TrendSample } from '../src/inspector/index.js';
 import { collectGarbage } from '../src/inspector/collect-garbage.js';
 import { GcSampler } from '../src/inspector/gc-sampler.js';
 import { sparkline } from '../src/inspector/sparkline.js';
+import { seededRandom } from './support/random.js';
 
 /** The trend verdict on made-up samples: what it says follows from the numbers, not the hour. */
 
 const MiB = 1024 * 1024;
-
-/** A seeded generator, so the noise is the same on every run. */
-function noise(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 function samples(n: number, level: (i: number) => number, options: { fullEvery?: number; everyMs?: number } = {}): TrendSample[] {
   const every = options.fullEvery ?? 1;
@@ -30,18 +22,21 @@ function samples(n: number, level: (i: number) => number, options: { fullEvery?:
 }
 
 test('a steady rise after full collections is growing, with a positive slope and interval', () => {
-  const r = noise(1);
-  const fit = fitTrend(samples(40, (i) => 50 * MiB + i * MiB + r() * 2 * MiB));
+  const r = seededRandom(1);
+  const fit = fitTrend(samples(40, (i) => 50 * MiB + i * MiB + (r() - 0.5) * 2 * MiB));
   assert.equal(fit.verdict, 'growing', fit.reason);
   // 1 MiB every 10 s is 360 MiB an hour.
   assert.ok(Math.abs(fit.slopeBytesPerHour! - 360 * MiB) < 0.1 * 360 * MiB, String(fit.slopeBytesPerHour));
-  assert.ok(fit.slopeCi95![0] > 0 && fit.slopeCi95![1] > fit.slopeBytesPerHour!);
+  // The interval is above zero, holds the true slope, and is narrow: 20 samples with at most 1 MiB of noise.
+  const [lo, hi] = fit.slopeCi95!;
+  assert.ok(lo > 0 && lo < 360 * MiB && hi > 360 * MiB, `${lo} to ${hi}`);
+  assert.ok(hi - lo < 0.2 * 360 * MiB, `${lo} to ${hi}`);
   assert.equal(fit.samples, 20, 'the recent half');
 });
 
 test('noise around a level is stable, and so is a rise too small to matter', () => {
-  const r = noise(2);
-  assert.equal(fitTrend(samples(60, () => 80 * MiB + r() * 10 * MiB)).verdict, 'stable');
+  const r = seededRandom(2);
+  assert.equal(fitTrend(samples(60, () => 80 * MiB + (r() - 0.5) * 10 * MiB)).verdict, 'stable');
   const tiny = fitTrend(samples(60, (i) => 80 * MiB + i * 1024));
   assert.equal(tiny.verdict, 'stable');
   assert.match(tiny.reason, /below the .* MiB that counts/);
@@ -67,7 +62,6 @@ test('too few samples, or none after a full collection, is unknown', () => {
   assert.match(noFull.reason, /^0 recent sample\(s\) after a full collection; need 8$/);
   const noGc = samples(40, () => 0).map((s) => ({ ...s, liveAfterGc: null }));
   assert.equal(fitTrend(noGc).verdict, 'unknown');
-  assert.equal(DEFAULT_TREND_RULES.minSamples, 8);
 });
 
 test('sparkline spans lowest to highest, with a space for a missing reading', () => {

@@ -1,9 +1,7 @@
 import { EXIT_INPUT, UsageError, UserError } from '../core/errors.js';
+import { DEFAULT_PREFIX } from '../inspector/options.js';
 
-/** The default prefix of the inspector, added when the URL names only the server. */
-const DEFAULT_PREFIX = '/debug/memory';
-
-/** The inspector's base URL from what the user typed: `http://host:port` gets the default prefix. */
+/** The inspector's base URL from what the user typed: `http://host:port` gets the inspector's default prefix. */
 export function inspectorBase(text: string): URL {
   let url: URL;
   try {

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../core/errors.js';
-import type { CompareAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from '../inspector/answers.js';
-import { compareText, memoryText, snapshotText, trendText } from '../inspector/text-table.js';
-import { formatBytes } from '../trace/units.js';
+import type { CompareAnswer, DeleteAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from '../inspector/answers.js';
+import { compareText, deleteText, memoryText, snapshotText, trendText } from '../inspector/text-table.js';
+import { formatBytes, formatPercent } from '../trace/units.js';
 import { inspectorBase, inspectorClient, type Client } from './inspect-client.js';
 import type { CliIo } from './io.js';
 import { positiveInt } from './shared-options.js';
@@ -85,7 +85,7 @@ async function runAction(client: Client, action: Action, key: string | undefined
     case 'compare':
       return show<CompareAnswer>(await client.request('POST', `/snapshots/${k}/compare`, { top: String(opts.top) }), compareText);
     case 'delete':
-      return show<{ key: string; stored: number }>(await client.request('DELETE', `/snapshots/${k}`), (b) => `deleted snapshot ${b.key}; ${b.stored} stored\n`);
+      return show<DeleteAnswer>(await client.request('DELETE', `/snapshots/${k}`), deleteText);
     case 'memory':
       return show<MemoryReport>(await client.request('GET', ''), memoryText);
     case 'trend':
@@ -123,7 +123,7 @@ async function watch(client: Client, opts: InspectOptions, write: (s: string) =>
         write(JSON.stringify({ memory, trend }) + '\n');
         continue;
       }
-      const head = `${memory.at}  heap used ${formatBytes(memory.heapUsed)}, rss ${formatBytes(memory.rss)}, external ${formatBytes(memory.external)}, event loop ${(memory.eventLoopUtilization.sinceLastRead * 100).toFixed(1)}% busy\n`;
+      const head = `${memory.at}  heap used ${formatBytes(memory.heapUsed)}, rss ${formatBytes(memory.rss)}, external ${formatBytes(memory.external)}, event loop ${formatPercent(memory.eventLoopUtilization.sinceLastRead * 100)} busy\n`;
       write((tty ? '\x1b[H\x1b[2J' : frame > 1 ? '\n' : '') + head + trendText(trend));
     }
   } finally {

@@ -43,6 +43,12 @@ export interface CompareAnswer {
   readonly rssDiff: number;
 }
 
+export interface DeleteAnswer {
+  readonly key: string;
+  readonly deleted: true;
+  readonly stored: number;
+}
+
 export interface TrendAnswer extends TrendFit {
   readonly intervalSeconds: number;
   readonly history: readonly TrendSample[];

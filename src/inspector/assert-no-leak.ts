@@ -2,6 +2,7 @@ import { formatBytes, formatBytesDiff } from '../trace/units.js';
 import { isTracing, start, stop, takeSnapshot } from '../trace/index.js';
 import { sitesOf, type SiteDiff } from './answers.js';
 import { collectGarbage } from './collect-garbage.js';
+import { wholeNumber } from './options.js';
 import { leastSquares } from './trend-fit.js';
 
 export interface AssertNoLeakOptions {
@@ -32,12 +33,6 @@ export class LeakError extends Error {
   }
 }
 
-function count(name: string, value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`assertNoLeak: ${name} must be a whole number of at least ${min}, got ${value}`);
-  return value;
-}
-
 /** Heap in use plus memory outside it (Buffer contents), right after a full collection. */
 function liveNow(): number {
   // Twice: what the first one's finalizers and weak callbacks freed goes in the second.
@@ -45,11 +40,6 @@ function liveNow(): number {
   collectGarbage();
   const m = process.memoryUsage();
   return m.heapUsed + m.external;
-}
-
-/** Least-squares slope of y over x. */
-function slope(xs: readonly number[], ys: readonly number[]): number {
-  return leastSquares(xs, ys).slope;
 }
 
 /**
@@ -61,10 +51,10 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
  */
 export async function assertNoLeak(fn: () => unknown, options: AssertNoLeakOptions = {}): Promise<void> {
   if (typeof fn !== 'function') throw new TypeError('assertNoLeak: give it the function to run');
-  const iterations = count('iterations', options.iterations, 1000, 1);
-  const warmup = count('warmup', options.warmup, Math.max(10, Math.round(iterations / 10)), 0);
-  const checkpoints = Math.min(iterations, count('checkpoints', options.checkpoints, 10, 2));
-  const top = count('top', options.top, 5, 1);
+  const iterations = wholeNumber('assertNoLeak', 'iterations', options.iterations, 1000, 1);
+  const warmup = wholeNumber('assertNoLeak', 'warmup', options.warmup, Math.max(10, Math.round(iterations / 10)), 0);
+  const checkpoints = Math.min(iterations, wholeNumber('assertNoLeak', 'checkpoints', options.checkpoints, 10, 2));
+  const top = wholeNumber('assertNoLeak', 'top', options.top, 5, 1);
   const tolerance = options.tolerance ?? 64;
   if (!(tolerance >= 0)) throw new RangeError(`assertNoLeak: tolerance must be bytes per iteration (0 or more), got ${tolerance}`);
 
@@ -80,11 +70,11 @@ export async function assertNoLeak(fn: () => unknown, options: AssertNoLeakOptio
     xs.push(done);
     ys.push(liveNow());
   }
-  const perIteration = slope(xs, ys);
+  const perIteration = leastSquares(xs, ys).slope;
   // A leak keeps growing: both halves of the run must grow too. A single step (a hash table
   // doubling, a pool filling once) raises one half only, and is not a leak.
   const mid = Math.floor(xs.length / 2);
-  const growingThroughout = slope(xs.slice(0, mid + 1), ys.slice(0, mid + 1)) > tolerance / 2 && slope(xs.slice(mid), ys.slice(mid)) > tolerance / 2;
+  const growingThroughout = leastSquares(xs.slice(0, mid + 1), ys.slice(0, mid + 1)).slope > tolerance / 2 && leastSquares(xs.slice(mid), ys.slice(mid)).slope > tolerance / 2;
   if (perIteration <= tolerance || !growingThroughout) return;
   const sites = await growingSites(fn, iterations, top);
   const listed = sites.map((s) => `  ${formatBytesDiff(s.sizeDiff).padStart(11)}  ${s.function || '(anonymous)'}  ${s.file}:${s.line}`);

@@ -7,10 +7,11 @@ import { HttpError } from './errors.js';
 import { Exclusive } from './exclusive.js';
 import { GcSampler } from './gc-sampler.js';
 import { MemoryReader } from './memory.js';
+import { installIntoRegistry } from './metrics.js';
 import { resolveOptions, type InspectorOptions } from './options.js';
 import { MAX_URL_LENGTH, Params } from './params.js';
 import { writeAnswer, writeError } from './respond.js';
-import { registryInstall, route, type InspectorState } from './routes.js';
+import { route, type InspectorState } from './routes.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { TrendSampler } from './trend-sampler.js';
 
@@ -59,17 +60,18 @@ export function createInspector(options: InspectorOptions): Inspector {
   gc.start();
   const trend = new TrendSampler(gc, o.trendIntervalMs, o.trendSamples, o.trendRules, o.trendFullGcAfterMs);
   trend.start();
-  const partial = { options: o, trend };
-  const registryReady = o.registry ? registryInstall(partial) : null;
+  const registry = o.registry;
+  const registryReady = registry ? installIntoRegistry(registry, trend).then(() => registry) : null;
   // Seen when /metrics is read; never an unhandled rejection before that.
   registryReady?.catch(() => {});
   const state: InspectorState = {
-    ...partial,
+    options: o,
+    trend,
     store: new SnapshotStore(o.maxSnapshots, o.snapshotTtlMs),
     exclusive: new Exclusive(),
     gc,
     memory: new MemoryReader(gc),
-    registryReady,
+    registry: registryReady,
   };
   const authenticate = o.token !== null ? bearerCheck(o.token) : loopbackOnly;
 
@@ -88,11 +90,13 @@ export function createInspector(options: InspectorOptions): Inspector {
     }
   }
 
+  const below = `${o.prefix}/`;
+
   function handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (path !== o.prefix && !path.startsWith(`${o.prefix}/`)) return false;
+    if (path !== o.prefix && !path.startsWith(below)) return false;
     void respond(req, res, path.slice(o.prefix.length), q < 0 ? '' : url.slice(q + 1));
     return true;
   }

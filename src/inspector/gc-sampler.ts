@@ -58,7 +58,6 @@ export class GcSampler {
   readonly totals = new Map<GcKind, GcTotals>(GC_KINDS.map((k) => [k, { count: 0, pauseSeconds: 0, buckets: GC_BUCKETS_SECONDS.map(() => 0) }]));
   /** The most heap left after any collection since start. */
   heapAfterPeak = 0;
-  lastHeapAfter: number | undefined;
   private window: Mutable<GcWindow> = emptyWindow();
 
   start(): void {
@@ -101,7 +100,6 @@ export class GcSampler {
       if (w.liveAfterMin === undefined || live < w.liveAfterMin) w.liveAfterMin = live;
       if (w.heapAfterMin === undefined || after.usedHeapSize < w.heapAfterMin) w.heapAfterMin = after.usedHeapSize;
       if (after.usedHeapSize > this.heapAfterPeak) this.heapAfterPeak = after.usedHeapSize;
-      this.lastHeapAfter = after.usedHeapSize;
     }
   }
 

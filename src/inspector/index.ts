@@ -10,7 +10,7 @@ export type { InspectorOptions } from './options.js';
 export type { PromRegistry } from './metrics.js';
 export type { ExpressMiddleware } from './adapters/express.js';
 export type { FastifyPlugin, FastifyLike } from './adapters/fastify.js';
-export type { CompareAnswer, MemoryFigures, MemoryReport, SiteDiff, SnapshotAnswer, TrendAnswer } from './answers.js';
+export type { CompareAnswer, DeleteAnswer, MemoryFigures, MemoryReport, SiteDiff, SnapshotAnswer, TrendAnswer } from './answers.js';
 export { DEFAULT_TREND_RULES, fitTrend, type TrendFit, type TrendRules, type TrendSample, type TrendVerdict } from './trend-fit.js';
 export { assertNoLeak, LeakError, type AssertNoLeakOptions } from './assert-no-leak.js';
 export { collectGarbage } from './collect-garbage.js';

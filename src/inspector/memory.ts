@@ -1,5 +1,6 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { readMemory } from '../trace/memory-peaks.js';
 import { GC_KINDS, type GcKind, type GcSampler } from './gc-sampler.js';
 
 export interface GcReport {
@@ -42,7 +43,7 @@ export class MemoryReader {
 
   read(): MemoryReport {
     this.gc.drain();
-    const m = process.memoryUsage();
+    const m = readMemory();
     const heap = getHeapStatistics();
     const now = performance.eventLoopUtilization();
     const sinceStart = performance.eventLoopUtilization(now, this.started).utilization;
@@ -62,7 +63,7 @@ export class MemoryReader {
       external: m.external,
       arrayBuffers: m.arrayBuffers,
       rss: m.rss,
-      peak: { heapAfterGc: Math.max(this.gc.heapAfterPeak, this.gc.lastHeapAfter ?? 0), rss: Math.max(m.rss, process.resourceUsage().maxRSS * 1024) },
+      peak: { heapAfterGc: this.gc.heapAfterPeak, rss: m.rssPeak },
       gc: { ...kinds, total },
       eventLoopUtilization: { sinceStart: round6(sinceStart), sinceLastRead: round6(sinceLastRead) },
     };

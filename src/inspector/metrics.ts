@@ -45,7 +45,6 @@ export function prometheusText(gc: GcSampler, trend: TrendSampler): string {
   const spaces = getHeapSpaceStatistics();
   const [major, minor, patch] = process.versions.node.split('.');
   const fit = trend.fit();
-  const last = [...trend.history()].reverse().find((s) => s.liveAfterGc !== null);
   const out: string[] = [
     ...family('process_cpu_user_seconds_total', 'counter', 'Total user CPU time spent in seconds.', [[{}, cpu.user / 1e6]]),
     ...family('process_cpu_system_seconds_total', 'counter', 'Total system CPU time spent in seconds.', [[{}, cpu.system / 1e6]]),
@@ -69,7 +68,7 @@ export function prometheusText(gc: GcSampler, trend: TrendSampler): string {
     out.push(line('nodejs_gc_duration_seconds_sum', { kind }, t.pauseSeconds));
     out.push(line('nodejs_gc_duration_seconds_count', { kind }, t.count));
   }
-  out.push(...trendFamilies(last?.liveAfterGc ?? null, fit.slopeBytesPerHour, fit.verdict === 'growing'));
+  out.push(...trendFamilies(trend.lastLive(), fit.slopeBytesPerHour, fit.verdict === 'growing'));
   return out.join('\n') + '\n';
 }
 
@@ -91,13 +90,12 @@ export async function installIntoRegistry(registry: PromRegistry, trend: TrendSa
   const register = registry as unknown as InstanceType<typeof prom.Registry>;
   if (!registry.getSingleMetric('nodejs_heap_size_used_bytes')) prom.collectDefaultMetrics({ register });
   if (registry.getSingleMetric('logsift_memory_trend_slope_bytes_per_hour')) return;
-  const lastLive = (): number | null => [...trend.history()].reverse().find((s) => s.liveAfterGc !== null)?.liveAfterGc ?? null;
   new prom.Gauge({
     name: 'logsift_memory_live_after_gc_bytes',
     help: 'Heap and external memory left after the latest garbage collections (logsift inspector).',
     registers: [register],
     collect() {
-      const v = lastLive();
+      const v = trend.lastLive();
       if (v !== null) this.set(v);
     },
   });

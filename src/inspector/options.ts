@@ -2,6 +2,9 @@ import { MIN_TOKEN_LENGTH } from './auth.js';
 import type { PromRegistry } from './metrics.js';
 import { DEFAULT_TREND_RULES, type TrendRules } from './trend-fit.js';
 
+/** Where the endpoints live unless told. */
+export const DEFAULT_PREFIX = '/debug/memory';
+
 export interface InspectorOptions {
   /** The bearer token every request must carry (at least 16 characters). Required unless `insecure`. */
   readonly token?: string;
@@ -46,9 +49,13 @@ export interface ResolvedOptions {
   readonly registry: PromRegistry | null;
 }
 
-function wholeNumber(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+/** A whole-number option from `min` to `max` (no upper bound by default), `fallback` when absent; `who` is named in the error. */
+export function wholeNumber(who: string, name: string, value: number | undefined, fallback: number, min: number, max = Infinity): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`createInspector: ${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new RangeError(`${who}: ${name} must be a whole number ${range}, got ${value}`);
+  }
   return value;
 }
 
@@ -62,7 +69,7 @@ export function resolveOptions(options: InspectorOptions): ResolvedOptions {
   if (token !== undefined && (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || /\s/.test(token))) {
     throw new TypeError(`createInspector: the token must be a string of at least ${MIN_TOKEN_LENGTH} characters without spaces`);
   }
-  const prefix = options.prefix ?? '/debug/memory';
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(prefix) || prefix.endsWith('/') || prefix.includes('//')) {
     throw new TypeError(`createInspector: prefix must be a path such as /debug/memory (no trailing slash, query or spaces), got ${JSON.stringify(prefix)}`);
   }
@@ -71,13 +78,13 @@ export function resolveOptions(options: InspectorOptions): ResolvedOptions {
   return {
     token: token ?? null,
     prefix,
-    maxSnapshots: wholeNumber('maxSnapshots', options.maxSnapshots, 8, 1, 1000),
+    maxSnapshots: wholeNumber('createInspector', 'maxSnapshots', options.maxSnapshots, 8, 1, 1000),
     snapshotTtlMs: ttl * 1000,
-    trendIntervalMs: wholeNumber('trendIntervalMs', options.trendIntervalMs, 10_000, 10, 3_600_000),
-    trendSamples: wholeNumber('trendSamples', options.trendSamples, 360, 3, 100_000),
-    trendFullGcAfterMs: wholeNumber('trendFullGcAfterMs', options.trendFullGcAfterMs, 120_000, 0, 86_400_000),
+    trendIntervalMs: wholeNumber('createInspector', 'trendIntervalMs', options.trendIntervalMs, 10_000, 10, 3_600_000),
+    trendSamples: wholeNumber('createInspector', 'trendSamples', options.trendSamples, 360, 3, 100_000),
+    trendFullGcAfterMs: wholeNumber('createInspector', 'trendFullGcAfterMs', options.trendFullGcAfterMs, 120_000, 0, 86_400_000),
     trendRules: { ...DEFAULT_TREND_RULES, ...options.trendRules },
-    maxCpuProfileSeconds: wholeNumber('maxCpuProfileSeconds', options.maxCpuProfileSeconds, 60, 1, 3600),
+    maxCpuProfileSeconds: wholeNumber('createInspector', 'maxCpuProfileSeconds', options.maxCpuProfileSeconds, 60, 1, 3600),
     allowHeapSnapshot: options.allowHeapSnapshot ?? false,
     registry: options.registry ?? null,
   };

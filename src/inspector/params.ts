@@ -27,14 +27,10 @@ export class Params {
     }
   }
 
-  key(required: true): string;
-  key(required: false): string | undefined;
-  key(required: boolean): string | undefined {
+  /** The snapshot key (`?key=NAME`), which must be given. */
+  key(): string {
     const value = this.get('key');
-    if (value === undefined) {
-      if (required) throw new HttpError(400, 'give the snapshot a key: ?key=NAME (letters, digits, . _ -, at most 64)');
-      return undefined;
-    }
+    if (value === undefined) throw new HttpError(400, 'give the snapshot a key: ?key=NAME (letters, digits, . _ -, at most 64)');
     return checkKey(value);
   }
 

@@ -1,16 +1,16 @@
 import type { Readable } from 'node:stream';
 import { getHeapSnapshot } from 'node:v8';
 import { startCpuProfile, stopCpuProfile } from '../trace/index.js';
-import { sitesOf, type CompareAnswer, type SnapshotAnswer, type TrendAnswer } from './answers.js';
+import { sitesOf, type CompareAnswer, type DeleteAnswer, type SnapshotAnswer, type TrendAnswer } from './answers.js';
 import { HttpError } from './errors.js';
 import type { Exclusive } from './exclusive.js';
 import type { GcSampler } from './gc-sampler.js';
 import type { MemoryReader } from './memory.js';
-import { installIntoRegistry, PROMETHEUS_CONTENT_TYPE, prometheusText } from './metrics.js';
+import { PROMETHEUS_CONTENT_TYPE, prometheusText, type PromRegistry } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import { checkKey, type Params } from './params.js';
 import type { SnapshotStore } from './snapshot-store.js';
-import { compareText, memoryText, snapshotText, trendText } from './text-table.js';
+import { compareText, deleteText, memoryText, snapshotText, trendText } from './text-table.js';
 import type { TrendSampler } from './trend-sampler.js';
 
 /** What an endpoint answers: JSON (with its text table), a document of its own type, or a stream. */
@@ -26,8 +26,8 @@ export interface InspectorState {
   readonly gc: GcSampler;
   readonly trend: TrendSampler;
   readonly memory: MemoryReader;
-  /** Resolves once the app's registry has the inspector's metrics (null without a registry). */
-  readonly registryReady: Promise<void> | null;
+  /** The app's registry, once it has the inspector's metrics (null without a registry). */
+  readonly registry: Promise<PromRegistry> | null;
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -55,9 +55,8 @@ const memory: Handler = async (s, p) => {
 
 const metrics: Handler = async (s, p) => {
   p.done();
-  const registry = s.options.registry;
-  if (registry && s.registryReady) {
-    await s.registryReady;
+  if (s.registry) {
+    const registry = await s.registry;
     return { kind: 'document', status: 200, contentType: registry.contentType, body: await registry.metrics() };
   }
   return { kind: 'document', status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: prometheusText(s.gc, s.trend) };
@@ -70,7 +69,7 @@ const trend: Handler = async (s, p) => {
 };
 
 const takeSnapshot: Handler = async (s, p) => {
-  const key = p.key(true);
+  const key = p.key();
   p.done();
   return s.exclusive.run(`a snapshot (${key})`, async () => {
     const snapshot = await s.store.take();
@@ -116,8 +115,8 @@ const dropSnapshot: Handler = async (s, p, [rawKey]) => {
   p.done();
   stored(s, key);
   s.store.delete(key);
-  const answer = { key, deleted: true, stored: s.store.size };
-  return json(200, answer, () => `deleted snapshot ${key}; ${answer.stored} stored\n`);
+  const answer: DeleteAnswer = { key, deleted: true, stored: s.store.size };
+  return json(200, answer, () => deleteText(answer));
 };
 
 const cpuProfile: Handler = async (s, p) => {
@@ -182,8 +181,4 @@ export function route(path: string, method: string): { handler: Handler; match: 
     return { handler, match };
   }
   throw new HttpError(404, `no inspector endpoint ${path || '/'}; see GET, /metrics, /trend, /snapshots, /cpu-profile, /heap-snapshot`);
-}
-
-export async function registryInstall(s: Pick<InspectorState, 'options' | 'trend'>): Promise<void> {
-  if (s.options.registry) await installIntoRegistry(s.options.registry, s.trend);
 }

@@ -1,7 +1,6 @@
 import { isTracing, start, stop, takeSnapshot, type Snapshot } from '../trace/index.js';
 
 export interface StoredSnapshot {
-  readonly key: string;
   readonly snapshot: Snapshot;
   /** When it was stored (ms since the epoch), for the TTL. */
   readonly storedAt: number;
@@ -21,7 +20,6 @@ export class SnapshotStore {
   constructor(
     readonly limit: number,
     readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** A snapshot now (after a full collection), tracing first if nothing traces yet. */
@@ -48,7 +46,7 @@ export class SnapshotStore {
       this.entries.delete(oldest);
       dropped.push(oldest);
     }
-    this.entries.set(key, { key, snapshot, storedAt: this.now() });
+    this.entries.set(key, { snapshot, storedAt: Date.now() });
     this.scheduleExpiry();
     return dropped;
   }
@@ -84,7 +82,7 @@ export class SnapshotStore {
 
   /** Drops what outlived the TTL. Entries are in insertion order, so the oldest come first. */
   private sweep(): void {
-    const limit = this.now() - this.ttlMs;
+    const limit = Date.now() - this.ttlMs;
     let expired = 0;
     for (const [key, e] of this.entries) {
       if (e.storedAt > limit) break;
@@ -101,7 +99,7 @@ export class SnapshotStore {
     this.expiry = null;
     const oldest = this.entries.values().next().value as StoredSnapshot | undefined;
     if (!oldest) return;
-    const wait = Math.max(0, oldest.storedAt + this.ttlMs - this.now()) + 10;
+    const wait = Math.max(0, oldest.storedAt + this.ttlMs - Date.now()) + 10;
     this.expiry = setTimeout(() => {
       this.expiry = null;
       this.sweep();

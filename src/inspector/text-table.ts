@@ -1,14 +1,14 @@
-import { formatBytes, formatBytesDiff, formatCount, formatPercent } from '../trace/units.js';
-import type { CompareAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from './answers.js';
+import { formatColumns } from '../profile/columns.js';
+import { formatBytes, formatBytesDiff, formatCount, formatMs, formatPercent } from '../trace/units.js';
+import type { CompareAnswer, DeleteAnswer, MemoryReport, SnapshotAnswer, TrendAnswer } from './answers.js';
+import { GC_KINDS } from './gc-sampler.js';
 import { sparkline } from './sparkline.js';
+import { lastLiveAfterGc } from './trend-fit.js';
 
 /** The answers as text tables (`Accept: text/plain`, and the `logsift inspect` client). */
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: readonly string[]): string =>
-    r.map((c, i) => (i === r.length - 1 && !right[i] ? c : right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [fmt(header), ...rows.map(fmt)].join('\n') + '\n';
+  return formatColumns(header, rows, { align: right.map((r) => (r ? 'right' : 'left')), trimEnd: true }).join('\n') + '\n';
 }
 
 export function memoryText(m: MemoryReport): string {
@@ -21,7 +21,7 @@ export function memoryText(m: MemoryReport): string {
     ['peak heap after GC', formatBytes(m.peak.heapAfterGc)],
     ['peak rss', formatBytes(m.peak.rss)],
   ];
-  const gcRows = (['minor', 'major', 'incremental', 'weakcb', 'total'] as const).map((k) => [k, formatCount(m.gc[k].count), `${(m.gc[k].pauseSeconds * 1000).toFixed(1)} ms`]);
+  const gcRows = [...GC_KINDS, 'total' as const].map((k) => [k, formatCount(m.gc[k].count), formatMs(m.gc[k].pauseSeconds * 1000)]);
   const notes = [
     `event loop busy: ${formatPercent(m.eventLoopUtilization.sinceLastRead * 100)} since the last read, ${formatPercent(m.eventLoopUtilization.sinceStart * 100)} since the inspector started`,
     ...(m.snapshots !== undefined ? [`snapshots: ${m.snapshots.length ? m.snapshots.join(', ') : 'none'}`] : []),
@@ -35,6 +35,10 @@ export function snapshotText(s: SnapshotAnswer): string {
   return `snapshot ${s.key} taken at ${s.takenAt}: heap used ${formatBytes(s.memory.heapUsed)}, external ${formatBytes(s.memory.external)}, rss ${formatBytes(s.memory.rss)}; ${s.stored} of ${s.limit} stored${dropped}\n`;
 }
 
+export function deleteText(d: DeleteAnswer): string {
+  return `deleted snapshot ${d.key}; ${d.stored} stored\n`;
+}
+
 export function compareText(c: CompareAnswer): string {
   const head = `since snapshot ${c.key} (${c.since}): heap used ${formatBytesDiff(c.heapUsedDiff)}, external ${formatBytesDiff(c.externalDiff)}, array buffers ${formatBytesDiff(c.arrayBuffersDiff)}, rss ${formatBytesDiff(c.rssDiff)}\n`;
   if (c.diffs.length === 0) return head + 'no site grew or shrank\n';
@@ -45,12 +49,12 @@ export function compareText(c: CompareAnswer): string {
 export function trendText(t: TrendAnswer): string {
   const heap = t.history.map((s) => s.liveAfterGc);
   const rss = t.history.map((s) => s.rss);
-  const last = [...t.history].reverse().find((s) => s.liveAfterGc !== null);
+  const last = lastLiveAfterGc(t.history);
   const lastRss = t.history[t.history.length - 1]?.rss;
   const slope = t.slopeBytesPerHour === null ? 'n/a' : `${formatBytesDiff(t.slopeBytesPerHour)}/hour`;
   const ci = t.slopeCi95 === null ? '' : ` (95%: ${formatBytesDiff(t.slopeCi95[0])} to ${formatBytesDiff(t.slopeCi95[1])})`;
   return [
-    `after GC ${sparkline(heap)} ${last?.liveAfterGc != null ? formatBytes(last.liveAfterGc) : ''}`.trimEnd(),
+    `after GC ${sparkline(heap)} ${last !== null ? formatBytes(last) : ''}`.trimEnd(),
     `rss      ${sparkline(rss)} ${lastRss !== undefined ? formatBytes(lastRss) : ''}`.trimEnd(),
     `trend: ${t.verdict}, ${slope}${ci}; ${t.samples} samples over ${Math.round(t.spanSeconds)} s, one every ${t.intervalSeconds} s`,
     `       ${t.reason}`,

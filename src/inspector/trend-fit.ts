@@ -1,3 +1,5 @@
+import { formatBytes } from '../trace/units.js';
+
 /** One point of the trend: memory left after the collections of one sampler interval. */
 export interface TrendSample {
   /** Milliseconds since the epoch. */
@@ -83,8 +85,17 @@ export function fitTrend(all: readonly TrendSample[], rules: TrendRules = DEFAUL
   if (n < rules.minSamples) return { ...fit, verdict: 'unknown', reason: tooFew };
   const material = Math.max(rules.minGrowthBytes, rules.minGrowthShare * my);
   if (!(ci[0] > 0)) return { ...fit, verdict: 'stable', reason: "the slope's 95% interval includes zero" };
-  if (fittedGrowth < material) return { ...fit, verdict: 'stable', reason: `the fitted rise, ${mib(fittedGrowth)}, is below the ${mib(material)} that counts` };
-  return { ...fit, verdict: 'growing', reason: `the slope's 95% interval is above zero and memory after full collections rose ${mib(fittedGrowth)}` };
+  if (fittedGrowth < material) return { ...fit, verdict: 'stable', reason: `the fitted rise, ${formatBytes(fittedGrowth)}, is below the ${formatBytes(material)} that counts` };
+  return { ...fit, verdict: 'growing', reason: `the slope's 95% interval is above zero and memory after full collections rose ${formatBytes(fittedGrowth)}` };
+}
+
+/** The latest memory after GC of the history (null when no window had a collection), searched from the end without a copy. */
+export function lastLiveAfterGc(history: readonly TrendSample[]): number | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const live = history[i]!.liveAfterGc;
+    if (live !== null) return live;
+  }
+  return null;
 }
 
 /** The least-squares line of y over x: the means, x's sum of squares about its mean, the slope (0 when x never varies). */
@@ -99,8 +110,4 @@ export function leastSquares(xs: readonly number[], ys: readonly number[]): { mx
     sxy += (xs[i]! - mx) * (ys[i]! - my);
   }
   return { mx, my, sxx, slope: sxx === 0 ? 0 : sxy / sxx };
-}
-
-function mib(n: number): string {
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }

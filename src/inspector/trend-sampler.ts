@@ -1,6 +1,6 @@
 import { collectGarbage } from './collect-garbage.js';
 import type { GcSampler, GcWindow } from './gc-sampler.js';
-import { fitTrend, type TrendFit, type TrendRules, type TrendSample } from './trend-fit.js';
+import { fitTrend, lastLiveAfterGc, type TrendFit, type TrendRules, type TrendSample } from './trend-fit.js';
 
 function lesser(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined ? b : b === undefined ? a : Math.min(a, b);
@@ -10,7 +10,8 @@ function lesser(a: number | undefined, b: number | undefined): number | undefine
  * Memory after GC over time: every `intervalMs` it drains the GC record and keeps one sample (the
  * least memory a collection of the interval left, whether a full collection ran, and RSS), the
  * last `maxSamples` of them. Between ticks it does nothing: V8 writes the GC record natively, and
- * the timer never keeps the process alive. The fit is made only when someone asks.
+ * the timer never keeps the process alive. The fit is made only when someone asks, and kept until
+ * the next sample.
  *
  * Only a full collection tells a leak from garbage waiting in old space, and a quiet app may go a
  * long time without one; when none ran for `fullGcAfterMs` the sampler runs one itself (0: never).
@@ -21,6 +22,8 @@ export class TrendSampler {
   private readonly samples: TrendSample[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private lastFullGcAt = Date.now();
+  /** The fit of the samples as they are; null once a tick adds one. */
+  private fitted: TrendFit | null = null;
 
   constructor(
     private readonly gc: GcSampler,
@@ -58,6 +61,7 @@ export class TrendSampler {
     }
     this.samples.push({ at: now, liveAfterGc: w.liveAfterMin ?? null, heapAfterGc: w.heapAfterMin ?? null, fullGc: w.full > 0, rss: process.memoryUsage.rss() });
     if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
+    this.fitted = null;
   }
 
   history(): readonly TrendSample[] {
@@ -65,6 +69,11 @@ export class TrendSampler {
   }
 
   fit(): TrendFit {
-    return fitTrend(this.samples, this.rules);
+    return (this.fitted ??= fitTrend(this.samples, this.rules));
+  }
+
+  /** The latest memory after GC (null when no window had a collection). */
+  lastLive(): number | null {
+    return lastLiveAfterGc(this.samples);
   }
 }
