@@ -110,12 +110,12 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   const checkpoint = spec.checkpointPath === undefined ? null : await readCheckpoint(spec.checkpointPath);
   const keptStates = keptOf(checkpoint?.state);
 
-  const requested: { query: string; sink: ByteSink; label: string; alert: AlertRule | null }[] = [
+  const requested: { query: string; sink: ByteSink; label: string; option?: string | undefined; alert: AlertRule | null }[] = [
     ...(spec.outputs ?? (spec.alerts && spec.query === '' ? [] : [{ query: spec.query, sink, label: 'standard output' }])).map((o) => ({ ...o, alert: null })),
-    ...(spec.alerts?.rules ?? []).map((rule) => ({ query: rule, sink, label: `--alert '${rule}'`, alert: new AlertRule(rule, spec.alerts!.forMs) })),
+    ...(spec.alerts?.rules ?? []).map((rule) => ({ query: rule, sink, label: `--alert '${rule}'`, option: '--alert', alert: new AlertRule(rule, spec.alerts!.forMs) })),
   ];
   const outputs = requested.map((o): LiveOutput => {
-    const branch = new Branch({ spec: { ...spec, query: o.query }, sink: o.sink, label: o.label, dropWhenFull: spec.dropWhenFull ?? false }, ctx, reportInputError);
+    const branch = new Branch({ spec: { ...spec, query: o.query }, sink: o.sink, label: o.label, option: o.option, dropWhenFull: spec.dropWhenFull ?? false }, ctx, reportInputError);
     checkFollowable(branch, o.alert !== null);
     const aggregate = branch.collecting.kind === 'aggregate';
     const shape = lazyStateShape(() => branch.plans.main(), spec.limits);
@@ -263,7 +263,7 @@ export async function runFollow(given: FollowRunSpec): Promise<number> {
   await printing.catch(() => {});
   if (failure) throw failure;
   for (const o of outputs) {
-    const missing = o.branch.plans.failure();
+    const missing = o.branch.missingField();
     if (missing) throw missing;
   }
   await tick();
