@@ -195,6 +195,9 @@ test('alert mistakes are one line and exit 2', () => {
     [['follow', '--exec', 'true', 'status >= 500', 'x.log'], /--for, --exec and --webhook belong to an --alert QUERY/],
     [['follow', '--alert', RULE, '--webhook', 'ftp://example.com/x', 'x.log'], /expected an http:\/\/ or https:\/\/ URL/],
     [['follow', '--alert', RULE, '--for', 'soon', 'x.log'], /expected a duration/],
+    // --for 0s and 0ms are zero, as 0 is: the next mistake is the one reported.
+    [['follow', '--alert', RULE, '--for', '0s', '--webhook', 'ftp://example.com/x', 'x.log'], /expected an http:\/\/ or https:\/\/ URL/],
+    [['follow', '--alert', RULE, '--for', '0ms', '--webhook', 'ftp://example.com/x', 'x.log'], /expected an http:\/\/ or https:\/\/ URL/],
   ];
   for (const [args, message] of cases) {
     const r = runCli(args);

@@ -37,8 +37,17 @@ with the same --checkpoint after SIGINT/SIGTERM, every line is delivered exactly
 SIGKILL, no line is lost and at most the lines after the last checkpoint (250 ms) come again.`;
 
 function duration(value: string): number {
+  return durationAtLeast(value, 1);
+}
+
+/** `--for` may be zero (fire at once): 0, 0s, 0ms. */
+function durationOrZero(value: string): number {
+  return value.trim() === '0' ? 0 : durationAtLeast(value, 0);
+}
+
+function durationAtLeast(value: string, least: number): number {
   const ms = durationMs(value);
-  if (ms === null || ms <= 0) throw new InvalidArgumentError('expected a duration such as 500ms, 5s, 1m');
+  if (ms === null || ms < least) throw new InvalidArgumentError(`expected a duration such as ${least === 0 ? '0, ' : ''}500ms, 5s, 1m`);
   return ms;
 }
 
@@ -118,10 +127,6 @@ async function follow(spec: Omit<FollowRunSpec, 'signal'>): Promise<number> {
     // output is written, nothing else is left to do, so the process may end anyway.
     setTimeout(() => process.exit(), 500).unref();
   }
-}
-
-function durationOrZero(value: string): number {
-  return value === '0' ? 0 : duration(value);
 }
 
 function httpUrl(value: string): string {
