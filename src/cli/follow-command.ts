@@ -4,7 +4,7 @@ import { runFollow, type FollowRunSpec } from '../engine/follow-run.js';
 import { durationMs } from '../engine/time-window.js';
 import type { CliIo } from './io.js';
 import { outputKindOf, positiveInt, withLineAndExactLimits, withMaxGroups, withOutputKinds } from './shared-options.js';
-import { openOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
+import { closeOutputs, openOutputs, refuseQueryWithOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
 import { FdSink, type FileSink } from '../output/sink.js';
 
 export const FOLLOW_EXAMPLES = `
@@ -108,7 +108,7 @@ export function followCommand(io: CliIo, done: (run: Promise<number>) => void): 
     .addHelpText('after', FOLLOW_EXAMPLES)
     .action((first: string | undefined, rest: string[], opts: FollowOptions) => {
       const { spec, files } = followSpec(first, rest, opts, io, requests);
-      done(follow(spec).finally(() => Promise.allSettled(files.map((f) => f.close()))));
+      done(follow(spec).finally(() => closeOutputs(files)));
     });
 }
 
@@ -144,7 +144,7 @@ function followSpec(first: string | undefined, rest: readonly string[], opts: Fo
   const alerts = opts.alert ?? [];
   // With -e or --alert, every argument is a path (as with -q).
   const allPaths = opts.query !== undefined || requests.length > 0 || alerts.length > 0;
-  if (requests.length > 0 && opts.query !== undefined) throw new UsageError('give the queries either as -e QUERY (several) or as one query, not both');
+  refuseQueryWithOutputs(requests, opts.query);
   const query = opts.query ?? (allPaths ? '' : (first ?? ''));
   const positionals = allPaths && first !== undefined ? [first, ...rest] : [...rest];
   if (alerts.length === 0 && (opts.for > 0 || opts.exec !== undefined || opts.webhook !== undefined)) {

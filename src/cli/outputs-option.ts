@@ -60,3 +60,13 @@ export function openOutputs(requests: readonly OutputRequest[], stdout: ByteSink
   });
   return { outputs, files };
 }
+
+/** `-e` (several queries) and `-q` (one) are two ways to give the queries: not both. */
+export function refuseQueryWithOutputs(requests: readonly OutputRequest[], query: string | undefined): void {
+  if (requests.length > 0 && query !== undefined) throw new UsageError('give the queries either as -e QUERY (several) or as one query, not both');
+}
+
+/** Closes the `-o` files, whatever the run's outcome. */
+export async function closeOutputs(files: readonly FileSink[]): Promise<void> {
+  await Promise.allSettled(files.map((f) => f.close()));
+}

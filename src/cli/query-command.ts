@@ -8,7 +8,7 @@ import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 import { PROFILE_KINDS, profiled, type ProfileKind } from './query-profile.js';
 import { outputKindOf, positiveInt, withLineAndExactLimits, withMaxGroups, withOutputKinds } from './shared-options.js';
-import { openOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
+import { closeOutputs, openOutputs, refuseQueryWithOutputs, withOutputs, type OutputRequest } from './outputs-option.js';
 import { runFanOut } from '../engine/run-fan-out.js';
 import { FdSink } from '../output/sink.js';
 
@@ -123,7 +123,7 @@ export function queryCommand(io: CliIo, done: (run: Promise<number>) => void): C
 
 /** `-e QUERY [-o FILE]`, repeated: one read on this thread; every positional is a path. */
 async function fanOut(first: string | undefined, rest: readonly string[], requests: readonly OutputRequest[], opts: QueryOptions, io: CliIo): Promise<number> {
-  if (opts.query !== undefined) throw new UsageError('give the queries either as -e QUERY (several) or as one query, not both');
+  refuseQueryWithOutputs(requests, opts.query);
   const alone = [opts.malformed !== undefined && '--malformed', (opts.profile || opts.profileKind) && '--profile', opts.jobs !== undefined && opts.jobs > 1 && '--jobs'].filter(Boolean);
   if (alone.length > 0) throw new UsageError(`${alone.join(', ')} ${alone.length === 1 ? 'is' : 'are'} for a single query: with -e, every query is answered from one read on one thread`);
   const paths = first === undefined ? [...rest] : [first, ...rest];
@@ -132,7 +132,7 @@ async function fanOut(first: string | undefined, rest: readonly string[], reques
   try {
     return await runFanOut({ ...spec, outputs, dropWhenFull: opts.dropWhenFull ?? false });
   } finally {
-    await Promise.allSettled(files.map((f) => f.close()));
+    await closeOutputs(files);
   }
 }
 
